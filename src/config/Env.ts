@@ -1,0 +1,9 @@
+/** Bindings, vars and secrets the worker receives (see wrangler.toml and README "Configuration"). */
+export interface Env {
+  MANIFESTS: KVNamespace;
+  DEFAULT_PLATFORM?: string;
+  DEFAULT_REGISTRY?: string;
+  PLATFORM_HOSTS?: string;
+  BLOB_ORIGIN?: string;
+  ADMIN_TOKEN?: string;
+}
