@@ -1,0 +1,127 @@
+/**
+ * Where the platform of a request comes from (platform-spec.md §10), highest first:
+ * `?platform=` (with `match=strict`), the `X-Platform` header, a platform-pinned host name,
+ * then — only when the client cannot take an index — the Docker daemon's User-Agent and browser
+ * client hints, and finally the configured default. Pure: the route passes the raw values in.
+ */
+import { type ClientHints, platformFromClientHints } from './clientHints';
+import { InvalidPlatformError } from './errors';
+import { normalizePlatform } from './normalizePlatform';
+import { parsePlatform } from './parsePlatform';
+import type { Platform } from './Platform';
+import { platformFromUserAgent } from './userAgent';
+
+/** Which of the §10 sources gave the platform. */
+export type PlatformSource = 'query' | 'header' | 'host' | 'user-agent' | 'client-hints' | 'default';
+
+/** The platform a request asks for, and how it asked. */
+export interface RequestedPlatform {
+  /** Normalized. */
+  platform: Platform;
+  source: PlatformSource;
+  /** `match=strict`: containerd's `OnlyStrict`, no fallback ladder. */
+  strict: boolean;
+  /** The client named the platform (query, header or pinned host) rather than it being guessed. */
+  explicit: boolean;
+}
+
+/** The raw request values `requestedPlatform` reads; absent, null and '' all mean "not given". */
+export interface PlatformRequestInput {
+  /** `?platform=` */
+  query?: string | null;
+  /** `?match=`; only `strict` is accepted. */
+  match?: string | null;
+  /** `X-Platform` */
+  header?: string | null;
+  /** `Host`, possibly with a port. */
+  host?: string | null;
+  userAgent?: string | null;
+  hints?: ClientHints;
+  /** Whether guessing from User-Agent / client hints is allowed (the client cannot take an index). */
+  mayInfer: boolean;
+}
+
+/** Configuration `requestedPlatform` needs. */
+export interface PlatformRequestOptions {
+  /** The configured default platform (§2 "host" of containerd), e.g. linux/amd64. */
+  defaults: Platform;
+  /** Lower-case host name without port → platform specifier. */
+  hosts: Readonly<Record<string, string>>;
+}
+
+/**
+ * Decides the platform of a request by the §10 precedence.
+ *
+ * @throws InvalidPlatformError for an invalid `platform` query, `X-Platform` header, pinned host
+ *   specifier or `match` value — never silently falling through to a lower source.
+ * @example
+ * requestedPlatform({ query: 'linux/arm64', match: 'strict', mayInfer: false },
+ *   { defaults: { os: 'linux', architecture: 'amd64' }, hosts: {} })
+ * // → { platform: { os: 'linux', architecture: 'arm64' }, source: 'query', strict: true, explicit: true }
+ */
+export function requestedPlatform(input: PlatformRequestInput, options: PlatformRequestOptions): RequestedPlatform {
+  const strict = isStrict(input.match);
+  const result = (platform: Platform, source: PlatformSource, explicit: boolean): RequestedPlatform => ({
+    platform: normalizePlatform(platform),
+    source,
+    strict,
+    explicit,
+  });
+
+  if (given(input.query)) return result(parsePlatform(input.query, options.defaults), 'query', true);
+  if (given(input.header)) {
+    return result(parseAs(input.header, options.defaults, 'X-Platform header'), 'header', true);
+  }
+  if (given(input.host)) {
+    const name = hostName(input.host);
+    const spec = Object.hasOwn(options.hosts, name) ? options.hosts[name] : undefined;
+    if (spec !== undefined) {
+      return result(parseAs(spec, options.defaults, `platform pinned for host ${JSON.stringify(name)}`), 'host', true);
+    }
+  }
+  if (input.mayInfer) {
+    const fromAgent = given(input.userAgent) ? platformFromUserAgent(input.userAgent) : undefined;
+    if (fromAgent !== undefined) return result(fromAgent, 'user-agent', false);
+    const fromHints = input.hints === undefined ? undefined : platformFromClientHints(input.hints);
+    if (fromHints !== undefined) return result(fromHints, 'client-hints', false);
+  }
+  return result(options.defaults, 'default', false);
+}
+
+/**
+ * The host name of a `Host` value: lower-cased, without `:port` or a trailing dot; an IPv6
+ * literal keeps its brackets.
+ *
+ * @example
+ * hostName('ARM64.Edge.Example:8787') // → 'arm64.edge.example'
+ */
+export function hostName(host: string): string {
+  let name = host.trim().toLowerCase();
+  if (name.startsWith('[')) {
+    const end = name.indexOf(']');
+    return end < 0 ? name : name.slice(0, end + 1);
+  }
+  const colon = name.indexOf(':');
+  if (colon >= 0) name = name.slice(0, colon);
+  return name.endsWith('.') ? name.slice(0, -1) : name;
+}
+
+function given(value: string | null | undefined): value is string {
+  return value !== undefined && value !== null && value !== '';
+}
+
+function isStrict(match: string | null | undefined): boolean {
+  if (!given(match)) return false;
+  if (match === 'strict') return true;
+  throw new InvalidPlatformError(match, 'the only accepted value is "strict"', 'match');
+}
+
+/** `parsePlatform`, with the error naming where the specifier came from. */
+function parseAs(spec: string, defaults: Platform, subject: string): Platform {
+  try {
+    return parsePlatform(spec, defaults);
+  } catch (error) {
+    if (error instanceof InvalidPlatformError) throw new InvalidPlatformError(spec, error.reason, subject);
+    throw error;
+  }
+}

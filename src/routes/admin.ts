@@ -1,0 +1,78 @@
+/**
+ * The admin API (design.md "Admin"): off unless the ADMIN_TOKEN secret is set, then guarded by
+ * `Authorization: Bearer <token>` compared in constant time.
+ * - `PUT /admin/tags/<name>:<tag>`: store an index or manifest (the body) as the tag;
+ * - `PUT /admin/manifests/<name>@<digest>`: store a manifest by digest (the body must hash to it);
+ * - `DELETE /admin/tags/<name>:<tag>`: purge the tag.
+ */
+import { readBody } from '../http/readBody';
+import { jsonResponse } from '../http/jsonResponse';
+import { parseManifest, MAX_MANIFEST_BYTES } from '../oci/manifest';
+import { formatImageName, parseReference } from '../oci/reference';
+import { RegistryError } from '../oci/RegistryError';
+import type { RequestContext } from './RequestContext';
+
+export async function authorizeAdmin(request: Request, { config }: RequestContext): Promise<void> {
+  if (!config.adminToken) {
+    throw new RegistryError('DENIED', 'the admin API is disabled: set the ADMIN_TOKEN secret to enable it');
+  }
+  const header = request.headers.get('Authorization') ?? '';
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  if (!match?.[1] || !(await constantTimeEqual(match[1], config.adminToken))) {
+    throw new RegistryError('UNAUTHORIZED', 'admin API: a valid bearer token is required', null, {
+      'WWW-Authenticate': 'Bearer realm="admin"',
+    });
+  }
+}
+
+/** Compares SHA-256 hashes of both strings, so neither length nor content leaks through timing. */
+async function constantTimeEqual(given: string, expected: string): Promise<boolean> {
+  const encoder = new TextEncoder();
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest('SHA-256', encoder.encode(given)),
+    crypto.subtle.digest('SHA-256', encoder.encode(expected)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+export async function putTag(request: Request, reference: string, context: RequestContext): Promise<Response> {
+  await authorizeAdmin(request, context);
+  const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
+  if (ref.digest || !ref.tag) throw new RegistryError('TAG_INVALID', 'PUT /admin/tags/ takes <name>:<tag>');
+  const bytes = await readBody(request, MAX_MANIFEST_BYTES);
+  const parsed = parseManifest(bytes, manifestContentType(request));
+  const record = await context.store.putTag(ref.image, ref.tag, bytes, parsed.mediaType);
+  return jsonResponse(
+    { image: formatImageName(ref.image), tag: ref.tag, digest: record.digest, mediaType: record.mediaType, size: bytes.byteLength },
+    { status: 201, headers: { 'Docker-Content-Digest': record.digest } },
+  );
+}
+
+export async function putManifestByDigest(request: Request, reference: string, context: RequestContext): Promise<Response> {
+  await authorizeAdmin(request, context);
+  const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
+  if (!ref.digest) throw new RegistryError('DIGEST_INVALID', 'PUT /admin/manifests/ takes <name>@<digest>');
+  const bytes = await readBody(request, MAX_MANIFEST_BYTES);
+  const parsed = parseManifest(bytes, manifestContentType(request));
+  const record = await context.store.putManifest(ref.image, ref.digest, bytes, parsed.mediaType);
+  return jsonResponse(
+    { image: formatImageName(ref.image), digest: record.digest, mediaType: record.mediaType, size: bytes.byteLength },
+    { status: 201, headers: { 'Docker-Content-Digest': record.digest } },
+  );
+}
+
+export async function deleteTag(request: Request, reference: string, context: RequestContext): Promise<Response> {
+  await authorizeAdmin(request, context);
+  const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
+  if (ref.digest || !ref.tag) throw new RegistryError('TAG_INVALID', 'DELETE /admin/tags/ takes <name>:<tag>');
+  if (!(await context.store.deleteTag(ref.image, ref.tag))) {
+    throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${formatImageName(ref.image)}:${ref.tag}`);
+  }
+  return jsonResponse({ image: formatImageName(ref.image), tag: ref.tag, deleted: true });
+}
+
+/** The body's Content-Type when it names a manifest type; curl's form default says nothing. */
+function manifestContentType(request: Request): string | undefined {
+  const type = request.headers.get('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+  return type?.startsWith('application/vnd.') ? type : undefined;
+}

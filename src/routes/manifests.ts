@@ -1,0 +1,84 @@
+/**
+ * `GET|HEAD /v2/<name>/manifests/<reference>` (design.md "HTTP surface"):
+ * - by digest: the stored bytes of exactly that digest;
+ * - by tag, client takes the index and names no platform: the index, unchanged;
+ * - by tag with an explicit platform (query, X-Platform, pinned host): the chosen child;
+ * - by tag, client cannot take the index: a child chosen by inference or the default.
+ */
+import { etagFor, ifNoneMatchHits } from '../http/etag';
+import { acceptsMediaType } from '../oci/accept';
+import { isIndexMediaType } from '../oci/mediaTypes';
+import { formatPlatform } from '../platform';
+import { loadReference, resolvePlatform, type Resolution } from '../resolve/resolveManifest';
+import type { ManifestRecord } from '../store/ManifestRecord';
+import { registryReference } from './imageReference';
+import type { RequestContext } from './RequestContext';
+import { platformVary, requestPlatformOf } from './requestPlatformOf';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Tags move: caches keep them but must revalidate (If-None-Match costs a 304). */
+const REVALIDATE = 'no-cache';
+
+export async function getManifest(
+  request: Request,
+  name: string,
+  reference: string,
+  { config, source }: RequestContext,
+): Promise<Response> {
+  const ref = registryReference(name, reference, config);
+  const top = await loadReference(source, ref);
+  if (ref.digest) return manifestResponse(request, top, { cacheControl: IMMUTABLE });
+
+  const accept = request.headers.get('Accept');
+  const takesIndex = isIndexMediaType(top.mediaType) && acceptsIndex(accept, top.mediaType);
+  const requested = requestPlatformOf(request, config, !takesIndex);
+  const vary = platformVary(!takesIndex);
+  if (!isIndexMediaType(top.mediaType) || (takesIndex && !requested.explicit)) {
+    return manifestResponse(request, top, { cacheControl: REVALIDATE, vary });
+  }
+  const resolution = await resolvePlatform(source, ref, top, requested);
+  return manifestResponse(request, resolution.manifest, {
+    cacheControl: REVALIDATE,
+    vary,
+    resolved: { resolution, source: requested.source },
+  });
+}
+
+/**
+ * A client takes the index when its Accept names the index's type (or a wildcard). No Accept
+ * at all is an old client: a registry would convert for it, so we choose a child instead.
+ */
+function acceptsIndex(accept: string | null, mediaType: string): boolean {
+  if (accept === null || accept.trim() === '') return false;
+  return acceptsMediaType(accept, mediaType);
+}
+
+interface ResponseOptions {
+  cacheControl: string;
+  vary?: string[];
+  resolved?: { resolution: Resolution; source: string };
+}
+
+function manifestResponse(request: Request, record: ManifestRecord, options: ResponseOptions): Response {
+  const etag = etagFor(record.digest);
+  const headers = new Headers({
+    'Docker-Content-Digest': record.digest,
+    'Docker-Distribution-API-Version': 'registry/2.0',
+    ETag: etag,
+    'Cache-Control': options.cacheControl,
+  });
+  if (options.vary) headers.set('Vary', options.vary.join(', '));
+  const resolved = options.resolved;
+  if (resolved) {
+    if (resolved.resolution.platform) headers.set('X-Resolved-Platform', formatPlatform(resolved.resolution.platform));
+    headers.set('X-Platform-Source', resolved.source);
+    headers.set('X-Platform-Match', resolved.resolution.exact ? 'exact' : 'compatible');
+    headers.set('X-Index-Digest', resolved.resolution.top.digest);
+  }
+  if (ifNoneMatchHits(request.headers.get('If-None-Match'), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  headers.set('Content-Type', record.mediaType);
+  headers.set('Content-Length', String(record.bytes.byteLength));
+  return new Response(request.method === 'HEAD' ? null : record.bytes, { status: 200, headers });
+}

@@ -1,0 +1,31 @@
+/** Reads the platform-related parts of an HTTP request for the pure platform module (§10). */
+import type { Config } from '../config/config';
+import { requestedPlatform, type RequestedPlatform } from '../platform/requestPlatform';
+
+export function requestPlatformOf(request: Request, config: Config, mayInfer: boolean): RequestedPlatform {
+  const url = new URL(request.url);
+  const h = request.headers;
+  return requestedPlatform(
+    {
+      query: url.searchParams.get('platform'),
+      match: url.searchParams.get('match'),
+      header: h.get('X-Platform'),
+      host: url.hostname,
+      userAgent: h.get('User-Agent'),
+      hints: {
+        platform: h.get('Sec-CH-UA-Platform'),
+        arch: h.get('Sec-CH-UA-Arch'),
+        bitness: h.get('Sec-CH-UA-Bitness'),
+      },
+      mayInfer,
+    },
+    { defaults: config.defaultPlatform, hosts: config.platformHosts },
+  );
+}
+
+/** The request headers a platform-dependent response varies on. */
+export function platformVary(inferred: boolean): string[] {
+  const vary = ['Accept', 'X-Platform'];
+  if (inferred) vary.push('User-Agent', 'Sec-CH-UA-Platform', 'Sec-CH-UA-Arch', 'Sec-CH-UA-Bitness');
+  return vary;
+}

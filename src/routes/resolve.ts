@@ -1,0 +1,47 @@
+/**
+ * The resolve API for scripts (design.md "Resolve API"):
+ * `GET /resolve/<name>:<tag>?platform=…[&match=strict]` → JSON describing the choice, or with
+ * `Accept: text/plain` the child digest and a newline, for `$(curl …)`.
+ */
+import { jsonResponse, textResponse, wantsText } from '../http/jsonResponse';
+import { formatImageName, parseReference } from '../oci/reference';
+import { formatPlatform } from '../platform';
+import { loadReference, resolvePlatform } from '../resolve/resolveManifest';
+import type { RequestContext } from './RequestContext';
+import { platformVary, requestPlatformOf } from './requestPlatformOf';
+
+export async function resolve(request: Request, reference: string, context: RequestContext): Promise<Response> {
+  const { config, source } = context;
+  const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
+  const requested = requestPlatformOf(request, config, true);
+  const top = await loadReference(source, ref);
+  const resolution = await resolvePlatform(source, ref, top, requested);
+  const headers = { Vary: platformVary(true).join(', '), 'Cache-Control': 'no-cache' };
+  if (wantsText(request)) return textResponse(`${resolution.manifest.digest}\n`, { headers });
+
+  const isIndex = resolution.manifest !== top;
+  const ageSeconds = Math.max(0, Math.floor((Date.now() - top.storedAt) / 1000));
+  return jsonResponse(
+    {
+      image: formatImageName(ref.image),
+      registry: ref.image.registry,
+      repository: ref.image.repository,
+      tag: ref.tag ?? null,
+      index: isIndex ? { digest: top.digest, mediaType: top.mediaType } : null,
+      requested: {
+        platform: formatPlatform(requested.platform),
+        source: requested.source,
+        match: requested.strict ? 'strict' : 'compatible',
+      },
+      platform: resolution.platform ? formatPlatform(resolution.platform) : null,
+      exact: isIndex ? resolution.exact : null,
+      manifest: {
+        digest: resolution.manifest.digest,
+        mediaType: resolution.manifest.mediaType,
+        size: resolution.manifest.bytes.byteLength,
+      },
+      cache: { storedAt: new Date(top.storedAt).toISOString(), ageSeconds, stale: false },
+    },
+    { headers },
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * The routing table: HTTP → route functions, and every thrown error → the one error response.
+ * Registry paths allow GET and HEAD only; anything else under /v2/ is 405 UNSUPPORTED.
+ */
+import { Router, type IRequest } from 'itty-router';
+import { errorResponse } from '../http/errorResponse';
+import { jsonResponse } from '../http/jsonResponse';
+import { RegistryError } from '../oci/RegistryError';
+import { deleteTag, putManifestByDigest, putTag } from './admin';
+import { getBlob } from './blobs';
+import { getManifest } from './manifests';
+import { listPlatformsRoute } from './platforms';
+import type { RequestContext } from './RequestContext';
+import { resolve } from './resolve';
+import { listTags } from './tags';
+
+type Args = [RequestContext];
+
+const READ = new Set(['GET', 'HEAD']);
+
+function readOnly(request: IRequest, _context: RequestContext): void {
+  if (!READ.has(request.method)) {
+    throw new RegistryError('UNSUPPORTED', `${request.method} is not supported: this registry is read-only`, null, {
+      Allow: 'GET, HEAD',
+    });
+  }
+}
+
+function param(request: IRequest, key: string): string {
+  return request.params[key] ?? '';
+}
+
+export const router = Router<IRequest, Args>({
+  catch: (err, request) => errorResponse(err, request.method),
+  finally: [(response: Response, request: IRequest) => (request.method === 'HEAD' ? stripBody(response) : response)],
+})
+  .all('/v2', readOnly, versionCheck)
+  .all('/v2/:name+/manifests/:reference', readOnly, (r, c) =>
+    getManifest(r as unknown as Request, param(r, 'name'), param(r, 'reference'), c),
+  )
+  .all('/v2/:name+/blobs/:digest', readOnly, (r, c) => getBlob(param(r, 'name'), param(r, 'digest'), c))
+  .all('/v2/:name+/tags/list', readOnly, (r, c) => listTags(r as unknown as Request, param(r, 'name'), c))
+  .all('/v2/*', readOnly, (r) => {
+    throw new RegistryError('NOT_FOUND', `no such registry endpoint: ${new URL(r.url).pathname}`);
+  })
+  .get('/resolve/:ref+', (r, c) => resolve(r as unknown as Request, param(r, 'ref'), c))
+  .get('/platforms/:ref+', (r, c) => listPlatformsRoute(r as unknown as Request, param(r, 'ref'), c))
+  .put('/admin/tags/:ref+', (r, c) => putTag(r as unknown as Request, param(r, 'ref'), c))
+  .put('/admin/manifests/:ref+', (r, c) => putManifestByDigest(r as unknown as Request, param(r, 'ref'), c))
+  .delete('/admin/tags/:ref+', (r, c) => deleteTag(r as unknown as Request, param(r, 'ref'), c))
+  .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>'] }))
+  .all('*', (r) => {
+    throw new RegistryError('NOT_FOUND', `not found: ${r.method} ${new URL(r.url).pathname}`);
+  });
+
+function versionCheck(): Response {
+  return jsonResponse({}, { headers: { 'Docker-Distribution-API-Version': 'registry/2.0' } });
+}
+
+function stripBody(response: Response): Response {
+  return response.body === null ? response : new Response(null, response);
+}

@@ -1,0 +1,17 @@
+/**
+ * The slice of Workers KV the manifest store uses. The real `KVNamespace` binding satisfies it;
+ * `MemoryKV` is the in-memory fake, so one behaviour suite runs against both.
+ */
+export interface BinaryKV {
+  getWithMetadata<M = unknown>(
+    key: string,
+    type: 'arrayBuffer',
+  ): Promise<{ value: ArrayBuffer | null; metadata: M | null }>;
+  put(key: string, value: ArrayBuffer | ArrayBufferView, options?: { metadata?: unknown }): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(options: { prefix: string; cursor?: string | null; limit?: number }): Promise<{
+    keys: { name: string }[];
+    list_complete: boolean;
+    cursor?: string;
+  }>;
+}
