@@ -10,5 +10,10 @@ declare namespace Cloudflare {
     PLATFORM_HOSTS?: string;
     BLOB_ORIGIN?: string;
     ADMIN_TOKEN?: string;
+    UPSTREAMS?: string;
+    UPSTREAM_CREDENTIALS?: string;
+    TAG_TTL?: string;
+    STALE_TTL?: string;
+    NEGATIVE_TTL?: string;
   }
 }

@@ -6,4 +6,9 @@ export interface Env {
   PLATFORM_HOSTS?: string;
   BLOB_ORIGIN?: string;
   ADMIN_TOKEN?: string;
+  UPSTREAMS?: string;
+  UPSTREAM_CREDENTIALS?: string;
+  TAG_TTL?: string;
+  STALE_TTL?: string;
+  NEGATIVE_TTL?: string;
 }

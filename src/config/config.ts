@@ -19,6 +19,17 @@ export interface Config {
   blobOrigin?: URLTemplate;
   /** Admin bearer token; the admin API is off without it. */
   adminToken?: string;
+  /** Origin registries to pull through, by registry host (`docker.io`); none → KV only. */
+  upstreams: Record<string, UpstreamConfig>;
+  /** Seconds: tags are fresh for `tagTtl`, then served stale (and refreshed) up to `staleTtl`. */
+  freshness: { tagTtl: number; staleTtl: number; negativeTtl: number };
+}
+
+export interface UpstreamConfig {
+  /** Base URL of the registry API, without `/v2/` (e.g. `https://registry-1.docker.io`). */
+  baseUrl: string;
+  /** From the UPSTREAM_CREDENTIALS secret; anonymous when absent. */
+  credentials?: { username: string; password: string };
 }
 
 export interface URLTemplate {
@@ -51,7 +62,14 @@ export function parseConfig(env: Env): Config {
     defaultPlatform,
     defaultRegistry,
     platformHosts: parsePlatformHosts(env.PLATFORM_HOSTS, defaultPlatform),
+    upstreams: parseUpstreams(env.UPSTREAMS, env.UPSTREAM_CREDENTIALS),
+    freshness: {
+      tagTtl: seconds('TAG_TTL', env.TAG_TTL, 300),
+      staleTtl: seconds('STALE_TTL', env.STALE_TTL, 7 * 24 * 3600),
+      negativeTtl: seconds('NEGATIVE_TTL', env.NEGATIVE_TTL, 30),
+    },
   };
+  if (config.freshness.staleTtl < config.freshness.tagTtl) throw invalid('STALE_TTL', 'must not be below TAG_TTL');
   const blobOrigin = nonEmpty(env.BLOB_ORIGIN);
   if (blobOrigin) config.blobOrigin = parseBlobOrigin(blobOrigin);
   const adminToken = nonEmpty(env.ADMIN_TOKEN);
@@ -71,6 +89,58 @@ function parsePlatformHosts(value: string | undefined, defaults: Platform): Reco
     hosts[host.toLowerCase()] = spec;
   }
   return hosts;
+}
+
+/**
+ * `UPSTREAMS` = `host=baseURL` pairs (`docker.io=https://registry-1.docker.io`), comma or space
+ * separated; `UPSTREAM_CREDENTIALS` (a secret) = JSON `{"host": "user:password"}`.
+ */
+function parseUpstreams(value: string | undefined, credentials: string | undefined): Record<string, UpstreamConfig> {
+  const upstreams: Record<string, UpstreamConfig> = {};
+  for (const pair of (value ?? '').split(/[\s,]+/).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const host = pair.slice(0, at).toLowerCase();
+    const base = pair.slice(at + 1).replace(/\/+$/, '');
+    if (at <= 0 || !/^[a-z0-9.-]+(:[0-9]{1,5})?$/.test(host)) throw invalid('UPSTREAMS', `"${pair}" is not host=URL`);
+    let url: URL;
+    try {
+      url = new URL(base);
+    } catch {
+      throw invalid('UPSTREAMS', `"${base}" is not a URL`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('UPSTREAMS', `"${base}" must be http(s)`);
+    if (url.search || url.hash || url.username) throw invalid('UPSTREAMS', `"${base}" must be a plain base URL`);
+    upstreams[host] = { baseUrl: base };
+  }
+  if (credentials?.trim()) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(credentials);
+    } catch {
+      throw invalid('UPSTREAM_CREDENTIALS', 'is not JSON (expected {"host": "user:password"})');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw invalid('UPSTREAM_CREDENTIALS', 'expected a JSON object {"host": "user:password"}');
+    }
+    for (const [host, secret] of Object.entries(parsed)) {
+      const upstream = upstreams[host.toLowerCase()];
+      const colon = typeof secret === 'string' ? secret.indexOf(':') : -1;
+      // Never echo the secret itself in an error.
+      if (!upstream) throw invalid('UPSTREAM_CREDENTIALS', `"${host}" is not a registry in UPSTREAMS`);
+      if (colon <= 0) throw invalid('UPSTREAM_CREDENTIALS', `the value for "${host}" is not "user:password"`);
+      const text = secret as string;
+      upstream.credentials = { username: text.slice(0, colon), password: text.slice(colon + 1) };
+    }
+  }
+  return upstreams;
+}
+
+function seconds(variable: string, value: string | undefined, fallback: number): number {
+  const text = nonEmpty(value);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw invalid(variable, `"${text}" is not a whole number of seconds`);
+  return n;
 }
 
 function parseBlobOrigin(template: string): URLTemplate {
