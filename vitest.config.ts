@@ -1,7 +1,8 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
-  test: { include: ['test/**/*.test.ts'] },
+  // test/integration runs in Node with real registries: vitest.integration.config.ts.
+  test: { include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/integration/**'] },
 });

@@ -1,19 +1,9 @@
-// Types for `cloudflare:workers` in tests: the bindings of wrangler.toml and the main module.
+// Types for `cloudflare:workers` in tests: the worker's bindings (src/config/Env.ts) and its main module.
+type ProjectEnv = import('../src/config/Env').Env;
+
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import('../src/index');
   }
-  interface Env {
-    MANIFESTS: KVNamespace;
-    DEFAULT_PLATFORM?: string;
-    DEFAULT_REGISTRY?: string;
-    PLATFORM_HOSTS?: string;
-    BLOB_ORIGIN?: string;
-    ADMIN_TOKEN?: string;
-    UPSTREAMS?: string;
-    UPSTREAM_CREDENTIALS?: string;
-    TAG_TTL?: string;
-    STALE_TTL?: string;
-    NEGATIVE_TTL?: string;
-  }
+  interface Env extends ProjectEnv {}
 }

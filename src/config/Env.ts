@@ -11,4 +11,6 @@ export interface Env {
   TAG_TTL?: string;
   STALE_TTL?: string;
   NEGATIVE_TTL?: string;
+  /** `off` keeps manifests out of the Cache API (every read goes to KV); default `on`. */
+  EDGE_CACHE?: string;
 }

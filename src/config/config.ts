@@ -23,6 +23,8 @@ export interface Config {
   upstreams: Record<string, UpstreamConfig>;
   /** Seconds: tags are fresh for `tagTtl`, then served stale (and refreshed) up to `staleTtl`. */
   freshness: { tagTtl: number; staleTtl: number; negativeTtl: number };
+  /** Answer manifests from the per-data-centre Cache API in front of KV (`EDGE_CACHE`, default on). */
+  edgeCache: boolean;
 }
 
 export interface UpstreamConfig {
@@ -68,6 +70,7 @@ export function parseConfig(env: Env): Config {
       staleTtl: seconds('STALE_TTL', env.STALE_TTL, 7 * 24 * 3600),
       negativeTtl: seconds('NEGATIVE_TTL', env.NEGATIVE_TTL, 30),
     },
+    edgeCache: onOff('EDGE_CACHE', env.EDGE_CACHE, true),
   };
   if (config.freshness.staleTtl < config.freshness.tagTtl) throw invalid('STALE_TTL', 'must not be below TAG_TTL');
   const blobOrigin = nonEmpty(env.BLOB_ORIGIN);
@@ -141,6 +144,14 @@ function seconds(variable: string, value: string | undefined, fallback: number):
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw invalid(variable, `"${text}" is not a whole number of seconds`);
   return n;
+}
+
+function onOff(variable: string, value: string | undefined, fallback: boolean): boolean {
+  const text = nonEmpty(value)?.toLowerCase();
+  if (text === undefined) return fallback;
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  throw invalid(variable, `"${value}" is neither on nor off`);
 }
 
 function parseBlobOrigin(template: string): URLTemplate {

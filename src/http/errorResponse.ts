@@ -13,10 +13,17 @@ export function toRegistryError(err: unknown): RegistryError {
   return new RegistryError('UNKNOWN', 'internal error');
 }
 
+/**
+ * The longest message sent. Messages quote request parts cut short (grammar.ts `quote`), but a
+ * route may name a whole path: up to Cloudflare's 16 KB URL limit, not to be sent back whole.
+ */
+export const MAX_MESSAGE_LENGTH = 1024;
+
 export function errorResponse(err: unknown, method = 'GET'): Response {
   const error = toRegistryError(err);
+  const message = error.message.length > MAX_MESSAGE_LENGTH ? `${error.message.slice(0, MAX_MESSAGE_LENGTH)}…` : error.message;
   const body = JSON.stringify({
-    errors: [{ code: error.code, message: error.message, detail: error.detail ?? null }],
+    errors: [{ code: error.code, message, detail: error.detail ?? null }],
   }) + '\n';
   const headers = new Headers(error.headers);
   headers.set('Content-Type', 'application/json');

@@ -6,6 +6,14 @@
  * (or their own 400), in one place.
  */
 
+/** Longest stretch of the input repeated in the message: a request part may be 16 KiB. */
+const QUOTE_LIMIT = 100;
+
+/** The input JSON-quoted, cut to about 100 characters. */
+function quoteInput(input: string): string {
+  return JSON.stringify(input.length > QUOTE_LIMIT ? `${input.slice(0, QUOTE_LIMIT)}…` : input);
+}
+
 /**
  * Thrown for an invalid platform specifier (or `match=` value).
  *
@@ -22,7 +30,7 @@ export class InvalidPlatformError extends Error {
   readonly subject: string;
 
   constructor(input: string, reason: string, subject = 'platform') {
-    super(`invalid ${subject} ${JSON.stringify(input)}: ${reason}`);
+    super(`invalid ${subject} ${quoteInput(input)}: ${reason}`);
     this.name = 'InvalidPlatformError';
     this.input = input;
     this.reason = reason;

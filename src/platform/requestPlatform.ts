@@ -3,6 +3,10 @@
  * `?platform=` (with `match=strict`), the `X-Platform` header, a platform-pinned host name,
  * then — only when the client cannot take an index — the Docker daemon's User-Agent and browser
  * client hints, and finally the configured default. Pure: the route passes the raw values in.
+ *
+ * A `platform` query or `X-Platform` header longer than 256 characters is refused before it is
+ * parsed: real specifiers are under 60 (`windows(10.0.20348.2966+win32k)/amd64`), and a 16 KiB
+ * header should cost a quick 400, not a matching pass whose "no match" error quotes it.
  */
 import { type ClientHints, platformFromClientHints } from './clientHints';
 import { InvalidPlatformError } from './errors';
@@ -10,6 +14,9 @@ import { normalizePlatform } from './normalizePlatform';
 import { parsePlatform } from './parsePlatform';
 import type { Platform } from './Platform';
 import { platformFromUserAgent } from './userAgent';
+
+/** The longest platform a request may name (query or header). */
+export const MAX_REQUESTED_PLATFORM_LENGTH = 256;
 
 /** Which of the §10 sources gave the platform. */
 export type PlatformSource = 'query' | 'header' | 'host' | 'user-agent' | 'client-hints' | 'default';
@@ -68,9 +75,9 @@ export function requestedPlatform(input: PlatformRequestInput, options: Platform
     explicit,
   });
 
-  if (given(input.query)) return result(parsePlatform(input.query, options.defaults), 'query', true);
+  if (given(input.query)) return result(parseRequested(input.query, options.defaults, 'platform'), 'query', true);
   if (given(input.header)) {
-    return result(parseAs(input.header, options.defaults, 'X-Platform header'), 'header', true);
+    return result(parseRequested(input.header, options.defaults, 'X-Platform header'), 'header', true);
   }
   if (given(input.host)) {
     const name = hostName(input.host);
@@ -114,6 +121,14 @@ function isStrict(match: string | null | undefined): boolean {
   if (!given(match)) return false;
   if (match === 'strict') return true;
   throw new InvalidPlatformError(match, 'the only accepted value is "strict"', 'match');
+}
+
+/** `parseAs` for a specifier the request itself gives: at most 256 characters. */
+function parseRequested(spec: string, defaults: Platform, subject: string): Platform {
+  if (spec.length > MAX_REQUESTED_PLATFORM_LENGTH) {
+    throw new InvalidPlatformError(spec, `longer than ${MAX_REQUESTED_PLATFORM_LENGTH} characters (${spec.length})`, subject);
+  }
+  return parseAs(spec, defaults, subject);
 }
 
 /** `parsePlatform`, with the error naming where the specifier came from. */

@@ -4,13 +4,15 @@
  * - by tag, client takes the index and names no platform: the index, unchanged;
  * - by tag with an explicit platform (query, X-Platform, pinned host): the chosen child;
  * - by tag, client cannot take the index: a child chosen by inference or the default.
+ * `X-Cache-Status`, `Age` (and `Warning` when stale) tell how the tag or digest was answered.
  */
+import { cacheStatusHeaders } from '../http/cacheStatusHeaders';
 import { etagFor, ifNoneMatchHits } from '../http/etag';
 import { acceptsMediaType } from '../oci/accept';
 import { isIndexMediaType } from '../oci/mediaTypes';
 import { formatPlatform } from '../platform';
 import { loadReference, resolvePlatform, type Resolution } from '../resolve/resolveManifest';
-import type { ManifestRecord } from '../store/ManifestRecord';
+import type { CacheInfo, ManifestRecord } from '../store/ManifestRecord';
 import { registryReference } from './imageReference';
 import type { RequestContext } from './RequestContext';
 import { platformVary, requestPlatformOf } from './requestPlatformOf';
@@ -27,19 +29,21 @@ export async function getManifest(
 ): Promise<Response> {
   const ref = registryReference(name, reference, config);
   const top = await loadReference(source, ref);
-  if (ref.digest) return manifestResponse(request, top, { cacheControl: IMMUTABLE });
+  const cache = top.cache;
+  if (ref.digest) return manifestResponse(request, top, { cacheControl: IMMUTABLE, cache });
 
   const accept = request.headers.get('Accept');
   const takesIndex = isIndexMediaType(top.mediaType) && acceptsIndex(accept, top.mediaType);
   const requested = requestPlatformOf(request, config, !takesIndex);
   const vary = platformVary(!takesIndex);
   if (!isIndexMediaType(top.mediaType) || (takesIndex && !requested.explicit)) {
-    return manifestResponse(request, top, { cacheControl: REVALIDATE, vary });
+    return manifestResponse(request, top, { cacheControl: REVALIDATE, vary, cache });
   }
   const resolution = await resolvePlatform(source, ref, top, requested);
   return manifestResponse(request, resolution.manifest, {
     cacheControl: REVALIDATE,
     vary,
+    cache,
     resolved: { resolution, source: requested.source },
   });
 }
@@ -56,6 +60,8 @@ function acceptsIndex(accept: string | null, mediaType: string): boolean {
 interface ResponseOptions {
   cacheControl: string;
   vary?: string[];
+  /** How the tag (or, by digest, the manifest) was answered; a child by digest follows its tag. */
+  cache?: CacheInfo;
   resolved?: { resolution: Resolution; source: string };
 }
 
@@ -66,6 +72,7 @@ function manifestResponse(request: Request, record: ManifestRecord, options: Res
     'Docker-Distribution-API-Version': 'registry/2.0',
     ETag: etag,
     'Cache-Control': options.cacheControl,
+    ...cacheStatusHeaders(options.cache),
   });
   if (options.vary) headers.set('Vary', options.vary.join(', '));
   const resolved = options.resolved;

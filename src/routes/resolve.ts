@@ -1,12 +1,14 @@
 /**
  * The resolve API for scripts (design.md "Resolve API"):
  * `GET /resolve/<name>:<tag>?platform=…[&match=strict]` → JSON describing the choice, or with
- * `Accept: text/plain` the child digest and a newline, for `$(curl …)`.
+ * `Accept: text/plain` the child digest and a newline, for `$(curl …)`. The JSON's `cache`
+ * tells how the tag was answered: `{ state, ageSeconds, stale, storedAt }`.
  */
 import { jsonResponse, textResponse, wantsText } from '../http/jsonResponse';
 import { formatImageName, parseReference } from '../oci/reference';
 import { formatPlatform } from '../platform';
 import { loadReference, resolvePlatform } from '../resolve/resolveManifest';
+import { ageSeconds } from '../store/ManifestRecord';
 import type { RequestContext } from './RequestContext';
 import { platformVary, requestPlatformOf } from './requestPlatformOf';
 
@@ -20,7 +22,7 @@ export async function resolve(request: Request, reference: string, context: Requ
   if (wantsText(request)) return textResponse(`${resolution.manifest.digest}\n`, { headers });
 
   const isIndex = resolution.manifest !== top;
-  const ageSeconds = Math.max(0, Math.floor((Date.now() - top.storedAt) / 1000));
+  const state = top.cache?.state ?? 'hit';
   return jsonResponse(
     {
       image: formatImageName(ref.image),
@@ -40,7 +42,12 @@ export async function resolve(request: Request, reference: string, context: Requ
         mediaType: resolution.manifest.mediaType,
         size: resolution.manifest.bytes.byteLength,
       },
-      cache: { storedAt: new Date(top.storedAt).toISOString(), ageSeconds, stale: false },
+      cache: {
+        state,
+        ageSeconds: top.cache?.ageSeconds ?? ageSeconds(context.now(), top.storedAt),
+        stale: state === 'stale',
+        storedAt: new Date(top.storedAt).toISOString(),
+      },
     },
     { headers },
   );

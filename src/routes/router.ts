@@ -7,8 +7,12 @@ import { errorResponse } from '../http/errorResponse';
 import { jsonResponse } from '../http/jsonResponse';
 import { RegistryError } from '../oci/RegistryError';
 import { deleteTag, putManifestByDigest, putTag } from './admin';
+import { adminMetrics } from './adminMetrics';
+import { refreshTag } from './adminRefresh';
+import { badgeJsonRoute, badgeSvgRoute } from './badge';
 import { getBlob } from './blobs';
 import { getManifest } from './manifests';
+import { faviconRoute, imagePageRoute } from './page';
 import { listPlatformsRoute } from './platforms';
 import type { RequestContext } from './RequestContext';
 import { resolve } from './resolve';
@@ -38,17 +42,23 @@ export const router = Router<IRequest, Args>({
   .all('/v2/:name+/manifests/:reference', readOnly, (r, c) =>
     getManifest(r as unknown as Request, param(r, 'name'), param(r, 'reference'), c),
   )
-  .all('/v2/:name+/blobs/:digest', readOnly, (r, c) => getBlob(param(r, 'name'), param(r, 'digest'), c))
+  .all('/v2/:name+/blobs/:digest', readOnly, (r, c) => getBlob(r as unknown as Request, param(r, 'name'), param(r, 'digest'), c))
   .all('/v2/:name+/tags/list', readOnly, (r, c) => listTags(r as unknown as Request, param(r, 'name'), c))
   .all('/v2/*', readOnly, (r) => {
     throw new RegistryError('NOT_FOUND', `no such registry endpoint: ${new URL(r.url).pathname}`);
   })
   .get('/resolve/:ref+', (r, c) => resolve(r as unknown as Request, param(r, 'ref'), c))
   .get('/platforms/:ref+', (r, c) => listPlatformsRoute(r as unknown as Request, param(r, 'ref'), c))
+  .all('/badge/:ref+/shields.json', readOnly, (r, c) => badgeJsonRoute(r as unknown as Request, param(r, 'ref'), c))
+  .all('/badge/:ref+', readOnly, (r, c) => badgeSvgRoute(r as unknown as Request, param(r, 'ref'), c))
+  .all('/image/:ref+', readOnly, (r, c) => imagePageRoute(r as unknown as Request, param(r, 'ref'), c))
+  .get('/favicon.svg', (r) => faviconRoute(r as unknown as Request))
   .put('/admin/tags/:ref+', (r, c) => putTag(r as unknown as Request, param(r, 'ref'), c))
   .put('/admin/manifests/:ref+', (r, c) => putManifestByDigest(r as unknown as Request, param(r, 'ref'), c))
   .delete('/admin/tags/:ref+', (r, c) => deleteTag(r as unknown as Request, param(r, 'ref'), c))
-  .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>'] }))
+  .post('/admin/refresh/:ref+', (r, c) => refreshTag(r as unknown as Request, param(r, 'ref'), c))
+  .get('/admin/metrics', (r, c) => adminMetrics(r as unknown as Request, c))
+  .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>', '/badge/<name>:<tag>.svg', '/badge/<name>:<tag>/shields.json', '/image/<name>:<tag>'] }))
   .all('*', (r) => {
     throw new RegistryError('NOT_FOUND', `not found: ${r.method} ${new URL(r.url).pathname}`);
   });

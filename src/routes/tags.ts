@@ -1,12 +1,17 @@
 /**
- * `GET /v2/<name>/tags/list` with the spec's `n` / `last` pagination, from the stored tags.
+ * `GET /v2/<name>/tags/list` with the spec's `n` / `last` pagination: from the origin registry
+ * (cached briefly, see UpstreamTagList) when one is configured for the name's registry, else
+ * from the stored tags.
  */
+import { cacheStatusHeaders } from '../http/cacheStatusHeaders';
+import { jsonResponse } from '../http/jsonResponse';
 import { parseImageName } from '../oci/reference';
 import { RegistryError } from '../oci/RegistryError';
-import { jsonResponse } from '../http/jsonResponse';
+import { unknownRepository, UpstreamTagList } from '../store/UpstreamTagList';
 import type { RequestContext } from './RequestContext';
 
-export async function listTags(request: Request, name: string, { config, store }: RequestContext): Promise<Response> {
+export async function listTags(request: Request, name: string, context: RequestContext): Promise<Response> {
+  const { config, store } = context;
   const image = parseImageName(name, { defaultRegistry: config.defaultRegistry });
   const url = new URL(request.url);
   const nParam = url.searchParams.get('n');
@@ -15,11 +20,20 @@ export async function listTags(request: Request, name: string, { config, store }
   if (n !== undefined && (!Number.isInteger(n) || n < 0)) {
     throw new RegistryError('PAGINATION_NUMBER_INVALID', `n must be a non-negative integer, got "${nParam}"`);
   }
-  const all = await store.listTags(image);
-  if (all.length === 0) throw new RegistryError('NAME_UNKNOWN', `repository name not known: ${image.name}`);
+  const headers: Record<string, string> = { 'Docker-Distribution-API-Version': 'registry/2.0' };
+  let all: string[];
+  const upstream = context.upstream(image.registry);
+  if (upstream) {
+    const listing = await new UpstreamTagList(context.kv, context.isolate, context.now).list(image, upstream);
+    if (!listing) throw unknownRepository(image.name);
+    all = listing.tags;
+    Object.assign(headers, cacheStatusHeaders(listing.cache));
+  } else {
+    all = await store.listTags(image);
+    if (all.length === 0) throw unknownRepository(image.name);
+  }
   const after = last === null ? all : all.filter((tag) => tag > last);
   const tags = n === undefined ? after : after.slice(0, n);
-  const headers: Record<string, string> = { 'Docker-Distribution-API-Version': 'registry/2.0' };
   const lastTag = tags.at(-1);
   if (n !== undefined && lastTag !== undefined && after.length > tags.length) {
     headers.Link = `<${url.pathname}?n=${n}&last=${encodeURIComponent(lastTag)}>; rel="next"`;

@@ -55,6 +55,16 @@ export class ManifestStore {
     return record;
   }
 
+  /**
+   * Rewrites the tag with the same bytes and a new `storedAt`: the origin confirmed the digest
+   * (a revalidation). One KV write; the bytes were verified when they were first stored.
+   */
+  async restampTag(image: ImageKey, tag: string, record: ManifestRecord): Promise<ManifestRecord> {
+    const restamped: ManifestRecord = { bytes: record.bytes, digest: record.digest, mediaType: record.mediaType, storedAt: this.now() };
+    await this.write(tagKey(image, tag), restamped);
+    return restamped;
+  }
+
   /** Removes the tag (its manifests by digest stay: they are immutable). True if it existed. */
   async deleteTag(image: ImageKey, tag: string): Promise<boolean> {
     const key = tagKey(image, tag);

@@ -1,5 +1,9 @@
-/** An in-memory `BinaryKV`, for tests and scripts; copies bytes in and out like KV does. */
-import type { BinaryKV } from './BinaryKV';
+/**
+ * An in-memory `BinaryKV`, for tests and scripts; copies bytes in and out like KV does.
+ * `expirationTtl` is accepted and ignored: callers that care about expiry check their own
+ * timestamps (as the negative cache does), since KV's expiry is not exact either.
+ */
+import type { BinaryKV, KVPutOptions } from './BinaryKV';
 
 export class MemoryKV implements BinaryKV {
   private readonly entries = new Map<string, { value: Uint8Array; metadata: unknown }>();
@@ -10,7 +14,7 @@ export class MemoryKV implements BinaryKV {
     return { value: entry.value.slice().buffer, metadata: (entry.metadata ?? null) as M | null };
   }
 
-  async put(key: string, value: ArrayBuffer | ArrayBufferView, options: { metadata?: unknown } = {}): Promise<void> {
+  async put(key: string, value: ArrayBuffer | ArrayBufferView, options: KVPutOptions = {}): Promise<void> {
     const bytes = value instanceof ArrayBuffer
       ? new Uint8Array(value.slice(0))
       : new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));

@@ -19,6 +19,8 @@ export interface CallOptions {
   body?: BodyInit;
   vars?: Partial<Env>;
   host?: string;
+  /** A worker of `createWorker(…)` (a fake origin, a clock); the real entry point by default. */
+  worker?: Pick<typeof worker, 'fetch'>;
 }
 
 /** `call('GET /v2/demo/app/manifests/1.0', { headers })` → the worker's Response. */
@@ -28,7 +30,7 @@ export async function call(line: string, options: CallOptions = {}): Promise<Res
   const request = new Request(url, { method, headers: options.headers, body: options.body });
   const ctx = createExecutionContext();
   const testEnv: Env = { ...(env as unknown as Env), ...TEST_VARS, ...options.vars };
-  const response = await worker.fetch(request, testEnv, ctx);
+  const response = await (options.worker ?? worker).fetch(request, testEnv, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }

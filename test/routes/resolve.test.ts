@@ -1,16 +1,21 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { call, errorOf } from '../helpers/worker';
-import { childDigest, seedDemo } from '../helpers/demo';
+import { childDigest, IMAGE, seedDemo } from '../helpers/demo';
 import type { BuiltImage } from '../../scripts/lib/ociLayout';
+import { createWorker } from '../../src/createWorker';
+import type { ManifestStore } from '../../src/store/ManifestStore';
 
 let oci: BuiltImage;
+let store: ManifestStore;
 beforeEach(async () => {
-  ({ oci } = await seedDemo());
+  ({ oci, store } = await seedDemo());
 });
 
 describe('GET /resolve/<name>:<tag>', () => {
   it('answers the arm64/v8 child for linux/arm64, with the whole story', async () => {
-    const response = await call('GET /resolve/demo/app:1.0?platform=linux/arm64');
+    const { storedAt } = (await store.getTag(IMAGE, '1.0'))!;
+    const worker = createWorker({ now: () => storedAt + 42_500 });
+    const response = await call('GET /resolve/demo/app:1.0?platform=linux/arm64', { worker });
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Type')).toBe('application/json; charset=utf-8');
     const body = (await response.json()) as Record<string, unknown>;
@@ -25,8 +30,9 @@ describe('GET /resolve/<name>:<tag>', () => {
       platform: 'linux/arm64/v8',
       exact: true,
       manifest: { digest: child.digest, mediaType: child.mediaType, size: child.size },
-      cache: { stale: false },
     });
+    // A registry without an origin is KV only: its tags never go stale.
+    expect(body.cache).toEqual({ state: 'hit', ageSeconds: 42, stale: false, storedAt: new Date(storedAt).toISOString() });
   });
 
   it('Accept: text/plain gives the digest and a newline', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/oci/RegistryError';
 import { sha256Digest } from '../../src/oci/digest';
 import type { BinaryKV } from '../../src/store/BinaryKV';
-import { manifestKey, tagKey } from '../../src/store/keys';
+import { edgeManifestUrl, edgeTagUrl, manifestKey, missingKey, tagKey, tagListKey } from '../../src/store/keys';
 import { ManifestStore } from '../../src/store/ManifestStore';
 import { MemoryKV } from '../../src/store/MemoryKV';
 
@@ -23,6 +23,11 @@ describe.each(implementations)('ManifestStore over %s', (_, makeKV) => {
   it('keys are versioned and documented in one module', () => {
     expect(tagKey(image, '1.23')).toBe('v1:tag:docker.io/library/golang:1.23');
     expect(manifestKey(image, 'sha256:ab')).toBe('v1:manifest:docker.io/library/golang@sha256:ab');
+    expect(missingKey(image, '1.23')).toBe('v1:missing:docker.io/library/golang:1.23');
+    expect(missingKey(image, 'sha256:ab')).toBe('v1:missing:docker.io/library/golang@sha256:ab');
+    expect(tagListKey(image)).toBe('v1:taglist:docker.io/library/golang');
+    expect(edgeTagUrl(image, '1.23')).toBe('https://manifest-cache.internal/v1/tag/docker.io/library/golang:1.23');
+    expect(edgeManifestUrl(image, 'sha256:ab')).toBe('https://manifest-cache.internal/v1/manifest/docker.io/library/golang@sha256:ab');
   });
 
   it('stores a tag with its metadata and the same bytes by digest', async () => {
@@ -68,6 +73,17 @@ describe.each(implementations)('ManifestStore over %s', (_, makeKV) => {
     expect(await store.getManifest(image, digest)).toBeNull();
     await kv.put(manifestKey(image, digest), bytes, { metadata: { digest: 'sha256:other', mediaType: OCI_INDEX, storedAt: 1 } });
     expect(await store.getManifest(image, digest)).toBeNull();
+  });
+
+  it('re-stamps a tag with the same bytes and a new storedAt, one write, the by-digest copy untouched', async () => {
+    let now = 1_700_000_000_000;
+    const store = new ManifestStore(makeKV(), () => now);
+    const record = await store.putTag({ ...image, repository: 'library/restamp' }, 'x', bytes, OCI_INDEX);
+    now += 301_000;
+    const restamped = await store.restampTag({ ...image, repository: 'library/restamp' }, 'x', record);
+    expect(restamped).toEqual({ ...record, storedAt: 1_700_000_301_000 });
+    expect(await store.getTag({ ...image, repository: 'library/restamp' }, 'x')).toEqual(restamped);
+    expect((await store.getManifest({ ...image, repository: 'library/restamp' }, record.digest))?.storedAt).toBe(1_700_000_000_000);
   });
 
   it('lists and deletes tags', async () => {

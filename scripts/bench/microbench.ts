@@ -1,0 +1,113 @@
+/**
+ * Scenario 5, CPU per request, in Node (the project's Node 24; same V8 family as workerd):
+ * - parseManifest, selectManifest and both together over the real 30-entry index (15
+ *   platforms + attestations) and a synthetic 1000-entry one;
+ * - full request handling: the worker's own `fetch` called in-process with an in-memory KV
+ *   holding the image, for `/resolve` and for a manifest by tag with a platform.
+ *
+ * Each operation runs in batches sized to take ≥ 2 ms; the result is the median (and p10/p90)
+ * of per-operation time over the batches, after a warm-up. Run as a child process so that it
+ * has the CPU to itself and can be profiled (`--cpu-prof`):
+ *
+ *   node --import tsx scripts/bench/microbench.ts [--smoke]
+ *
+ * Prints one line `MICROBENCH_JSON {…}`.
+ */
+import { parseManifest } from '../../src/oci/manifest';
+import { normalizePlatform, parsePlatform, selectManifest, type IndexEntry } from '../../src/platform';
+import { fullRequestCases } from './inProcessWorker';
+import { BENCH_PLATFORM, benchImage, largeIndexBytes } from './fixtures';
+
+export interface MicroResult {
+  name: string;
+  medianUs: number;
+  p10Us: number;
+  p90Us: number;
+  batches: number;
+  opsPerBatch: number;
+}
+
+const smoke = process.argv.includes('--smoke');
+const onlyArg = process.argv.indexOf('--only');
+/** `--only REGEX`: run just the matching operations (for profiling one of them). */
+const only = onlyArg > 0 ? new RegExp(process.argv[onlyArg + 1] ?? '') : undefined;
+const SECONDS_PER_OP = smoke ? 0.2 : 2;
+const WARMUP_SECONDS = smoke ? 0.05 : 0.5;
+const INDEX_TYPE = 'application/vnd.oci.image.index.v1+json';
+
+type Op = () => unknown;
+
+async function measure(name: string, op: Op): Promise<MicroResult> {
+  const isAsync = op() instanceof Promise;
+  const run = isAsync
+    ? async (n: number) => { for (let i = 0; i < n; i++) await op(); }
+    : (n: number) => { for (let i = 0; i < n; i++) op(); };
+  // Calibrate: double the batch until it takes ≥ 2 ms.
+  let opsPerBatch = 1;
+  for (;;) {
+    const start = performance.now();
+    await run(opsPerBatch);
+    if (performance.now() - start >= 2 || opsPerBatch >= 1 << 20) break;
+    opsPerBatch *= 2;
+  }
+  const warmupEnd = performance.now() + WARMUP_SECONDS * 1000;
+  while (performance.now() < warmupEnd) await run(opsPerBatch);
+  const perOp: number[] = [];
+  const end = performance.now() + SECONDS_PER_OP * 1000;
+  while (performance.now() < end || perOp.length < 5) {
+    const start = performance.now();
+    await run(opsPerBatch);
+    perOp.push(((performance.now() - start) * 1000) / opsPerBatch);
+  }
+  perOp.sort((a, b) => a - b);
+  const at = (q: number) => perOp[Math.min(perOp.length - 1, Math.floor(q * perOp.length))]!;
+  return { name, medianUs: at(0.5), p10Us: at(0.1), p90Us: at(0.9), batches: perOp.length, opsPerBatch };
+}
+
+async function main(): Promise<void> {
+  const image = await benchImage('bench/multi');
+  const small = image.index.bytes;
+  const large = largeIndexBytes(1000);
+  const platform = normalizePlatform(parsePlatform(BENCH_PLATFORM));
+  const entries = (bytes: Uint8Array) => parseManifest(bytes, INDEX_TYPE).manifests as IndexEntry[];
+  const small30 = entries(small);
+  const large1000 = entries(large);
+  if (small30.length !== 30 || large1000.length !== 1000) throw new Error(`fixture sizes ${small30.length}, ${large1000.length}`);
+  if (selectManifest(small30, platform)?.entry.platform?.architecture !== 'arm64') throw new Error('30-entry select did not pick arm64');
+  if (selectManifest(large1000, platform)?.entry.platform?.architecture !== 'arm64') throw new Error('1000-entry select did not pick arm64');
+
+  const results: MicroResult[] = [];
+  const add = async (name: string, op: Op) => {
+    if (only && !only.test(name)) return;
+    const result = await measure(name, op);
+    results.push(result);
+    process.stderr.write(`  ${name}: ${result.medianUs.toFixed(2)} µs/op\n`);
+  };
+  const decoder = new TextDecoder();
+  // The floor of any parse: decode and JSON.parse, no validation.
+  await add('JSON.parse 30', () => JSON.parse(decoder.decode(small)));
+  await add('parse 30', () => parseManifest(small, INDEX_TYPE));
+  await add('select 30', () => selectManifest(small30, platform));
+  await add('parse+select 30', () => selectManifest(entries(small), platform));
+  await add('JSON.parse 1000', () => JSON.parse(decoder.decode(large)));
+  await add('parse 1000', () => parseManifest(large, INDEX_TYPE));
+  await add('select 1000', () => selectManifest(large1000, platform));
+  await add('parse+select 1000', () => selectManifest(entries(large), platform));
+  // A proposal, not in src/: parsed entries memoized per digest (an index never changes under
+  // its digest), so a hot request pays a Map lookup instead of a parse.
+  const memo = new Map<string, IndexEntry[]>();
+  const memoized = (digest: string, bytes: Uint8Array) => {
+    let cached = memo.get(digest);
+    if (!cached) memo.set(digest, (cached = entries(bytes)));
+    return cached;
+  };
+  await add('memoized parse+select 30', () => selectManifest(memoized('small', small), platform));
+  await add('memoized parse+select 1000', () => selectManifest(memoized('large', large), platform));
+  for (const { name, call } of await fullRequestCases(image)) await add(name, call);
+  console.log(`MICROBENCH_JSON ${JSON.stringify({ results, indexBytes: { 30: small.byteLength, 1000: large.byteLength } })}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`microbench: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});

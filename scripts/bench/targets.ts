@@ -1,0 +1,130 @@
+/**
+ * The ratios and targets of issue 5, computed from one run's results (ratios within one run
+ * hold on a shared machine; absolute numbers drift).
+ */
+import type { FirstRequestResult, LoadRow, TtlResult } from './measure';
+import type { MicroResult } from './microbench';
+
+export interface Ratio {
+  label: string;
+  value: number;
+  /** How the ratio was formed, e.g. `4,210 ÷ 7,800 req/s`. */
+  detail: string;
+}
+
+export interface Target {
+  label: string;
+  /** undefined: not measured in this run. */
+  met: boolean | undefined;
+  measured: string;
+}
+
+export const PEERS = [
+  { id: 'peer-registry-proxy', label: 'docker-registry proxy' },
+  { id: 'peer-naive', label: 'naive pass-through worker' },
+  { id: 'peer-origin', label: 'origin at 40 ms RTT' },
+] as const;
+
+const THROUGHPUT_TARGET = 0.85;
+const LATENCY_TARGET = 0.1;
+const SELECT_30_US = 20;
+const SELECT_1000_US = 1000;
+
+export const fmt = (n: number, digits = 2): string =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : 'n/a';
+
+export function ratios(rows: LoadRow[]): Ratio[] {
+  const row = (id: string) => rows.find((r) => r.id === id);
+  const out: Ratio[] = [];
+  const floor = row('floor');
+  for (const id of ['ours-resolve', 'ours-manifest', 'ours-manifest-kv']) {
+    const ours = row(id);
+    if (floor && ours) {
+      out.push({ label: `${ours.name} ÷ floor, throughput`, value: ours.load.rps / floor.load.rps, detail: `${fmt(ours.load.rps, 0)} ÷ ${fmt(floor.load.rps, 0)} req/s` });
+    }
+  }
+  // The same, against a floor doing the same storage reads: what is left is our own code.
+  for (const [id, floorId] of [['ours-resolve', 'floor-cache'], ['ours-manifest', 'floor-cache'], ['ours-manifest-kv', 'floor-kv']] as const) {
+    const ours = row(id);
+    const io = row(floorId);
+    if (ours && io) {
+      out.push({ label: `${ours.name} ÷ ${io.name}, throughput`, value: ours.load.rps / io.load.rps, detail: `${fmt(ours.load.rps, 0)} ÷ ${fmt(io.load.rps, 0)} req/s` });
+    }
+  }
+  const ours = row('ours-manifest');
+  const ours1 = row('ours-manifest@1');
+  for (const peer of PEERS) {
+    const theirs = row(peer.id);
+    const theirs1 = row(`${peer.id}@1`);
+    if (ours1 && theirs1) {
+      out.push({ label: `ours ÷ ${peer.label}, p50 latency (1 connection)`, value: ours1.load.p50 / theirs1.load.p50, detail: `${fmt(ours1.load.p50, 3)} ÷ ${fmt(theirs1.load.p50, 3)} ms` });
+      out.push({ label: `ours ÷ ${peer.label}, p99 latency (1 connection)`, value: ours1.load.p99 / theirs1.load.p99, detail: `${fmt(ours1.load.p99, 3)} ÷ ${fmt(theirs1.load.p99, 3)} ms` });
+    }
+    if (ours && theirs) {
+      out.push({ label: `ours ÷ ${peer.label}, p50 latency (${ours.connections} connections)`, value: ours.load.p50 / theirs.load.p50, detail: `${fmt(ours.load.p50, 3)} ÷ ${fmt(theirs.load.p50, 3)} ms` });
+      out.push({
+        label: `ours ÷ ${peer.label}, upstream manifest requests`,
+        value: theirs.upstream.manifests > 0 ? ours.upstream.manifests / theirs.upstream.manifests : NaN,
+        detail: `${fmt(ours.upstream.manifests, 3)} ÷ ${fmt(theirs.upstream.manifests, 1)} per 1000 requests`,
+      });
+    }
+  }
+  return out;
+}
+
+export function targets(rows: LoadRow[], ttl: TtlResult | undefined, micro: MicroResult[] | undefined): Target[] {
+  const row = (id: string) => rows.find((r) => r.id === id);
+  const out: Target[] = [];
+  const floor = row('floor');
+  const resolve = row('ours-resolve');
+  out.push(
+    floor && resolve
+      ? {
+          label: `Hot /resolve throughput ≥ ${THROUGHPUT_TARGET} × the floor`,
+          met: resolve.load.rps >= THROUGHPUT_TARGET * floor.load.rps,
+          measured: `${fmt(resolve.load.rps / floor.load.rps)} × (${fmt(resolve.load.rps, 0)} vs ${fmt(floor.load.rps, 0)} req/s)`,
+        }
+      : { label: `Hot /resolve throughput ≥ ${THROUGHPUT_TARGET} × the floor`, met: undefined, measured: 'not measured' },
+  );
+  // Latency is compared with one connection: under a closed-loop load that saturates the CPU,
+  // p50 is connections ÷ throughput (Little's law) and says nothing about the answer's speed.
+  const ours = row('ours-manifest@1');
+  for (const peer of PEERS) {
+    const theirs = row(`${peer.id}@1`);
+    const label = `Hot manifest-by-tag p50 ≤ ${LATENCY_TARGET} × ${peer.label}'s`;
+    out.push(
+      ours && theirs
+        ? { label, met: ours.load.p50 <= LATENCY_TARGET * theirs.load.p50, measured: `${fmt(ours.load.p50 / theirs.load.p50, 3)} × (${fmt(ours.load.p50, 3)} vs ${fmt(theirs.load.p50, 2)} ms)` }
+        : { label, met: undefined, measured: 'not measured' },
+    );
+  }
+  out.push(
+    ttl
+      ? {
+          label: '≤ 1 upstream manifest request per tag per TTL window (steady state)',
+          met: ttl.maxPerWindow <= 1,
+          measured: `max ${ttl.maxPerWindow} per ${ttl.ttlSeconds} s window; per window: ${ttl.perWindow.join(', ')}`,
+        }
+      : { label: '≤ 1 upstream manifest request per tag per TTL window (steady state)', met: undefined, measured: 'not measured' },
+  );
+  const us = (name: string) => micro?.find((m) => m.name === name)?.medianUs;
+  for (const [name, limit] of [
+    ['select 30', SELECT_30_US],
+    ['parse+select 30', SELECT_30_US],
+    ['select 1000', SELECT_1000_US],
+    ['parse+select 1000', SELECT_1000_US],
+  ] as const) {
+    const value = us(name);
+    const label = `${name.replace('30', '30 entries').replace('1000', '1000 entries')} ≤ ${limit >= 1000 ? `${limit / 1000} ms` : `${limit} µs`} median`;
+    out.push(value === undefined ? { label, met: undefined, measured: 'not measured' } : { label, met: value <= limit, measured: `${fmt(value, 1)} µs` });
+  }
+  return out;
+}
+
+export function firstRequestSummary(result: FirstRequestResult): { p50: number; max: number; settledP50: number } {
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  return { p50: median(result.firstMs), max: Math.max(...result.firstMs), settledP50: median(result.settledMs) };
+}

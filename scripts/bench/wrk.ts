@@ -1,0 +1,108 @@
+/**
+ * Load with Debian's `wrk`: a warm-up run whose numbers are thrown away, then the measured run.
+ * A small Lua `done()` hook prints the summary as JSON (latencies in µs), so nothing is scraped
+ * from wrk's human output.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasCommand } from '../lib/debianTools';
+import { runCommand } from '../lib/runCommand';
+
+export interface LoadShape {
+  threads: number;
+  connections: number;
+  /** Seconds of measured load. */
+  seconds: number;
+  /** Seconds of load before it, not measured (0 for none). */
+  warmupSeconds: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  rps: number;
+  /** Latencies in milliseconds. */
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** Connect/read/write errors and timeouts. */
+  socketErrors: number;
+  /** Responses that were not 2xx or 3xx. */
+  badStatus: number;
+}
+
+const DONE_HOOK = `
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests":%d,"duration_us":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"socket":%d,"status":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout, e.status))
+end
+`;
+
+let hookFile: string | undefined;
+
+function doneHook(): string {
+  if (!hookFile) {
+    hookFile = join(mkdtempSync(join(tmpdir(), 'bench-wrk-')), 'done.lua');
+    writeFileSync(hookFile, DONE_HOOK);
+  }
+  return hookFile;
+}
+
+export function requireWrk(): void {
+  if (!hasCommand('wrk')) throw new Error('wrk is not installed: apt-get install -y wrk');
+}
+
+/**
+ * Runs wrk against `url` (GET) with `headers`: the warm-up, then `beforeMeasure` (to snapshot
+ * counters), then the measured run. Throws if no request completed.
+ */
+export async function runLoad(
+  url: string,
+  shape: LoadShape,
+  headers: Record<string, string> = {},
+  beforeMeasure: () => Promise<void> | void = () => undefined,
+): Promise<LoadResult> {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]);
+  const base = ['-t', String(shape.threads), '-c', String(shape.connections), '-s', doneHook(), ...headerArgs];
+  if (shape.warmupSeconds > 0) await wrk([...base, '-d', `${shape.warmupSeconds}s`, url]);
+  await beforeMeasure();
+  const raw = await wrk([...base, '-d', `${shape.seconds}s`, '--timeout', '10s', url]);
+  if (raw.requests === 0) throw new Error(`wrk completed no request against ${url}`);
+  const seconds = raw.duration_us / 1e6;
+  return {
+    requests: raw.requests,
+    seconds,
+    rps: raw.requests / seconds,
+    p50: raw.p50 / 1000,
+    p90: raw.p90 / 1000,
+    p99: raw.p99 / 1000,
+    max: raw.max / 1000,
+    socketErrors: raw.socket,
+    badStatus: raw.status,
+  };
+}
+
+interface WrkJson {
+  requests: number;
+  duration_us: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  socket: number;
+  status: number;
+}
+
+async function wrk(args: string[]): Promise<WrkJson> {
+  const result = await runCommand('wrk', args, { timeoutSeconds: 120 });
+  const line = result.stdout.toString().split('\n').find((l) => l.startsWith('WRK_JSON '));
+  if (result.status !== 0 || !line) {
+    throw new Error(`wrk ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr}${result.stdout.toString()}`);
+  }
+  return JSON.parse(line.slice('WRK_JSON '.length)) as WrkJson;
+}

@@ -1,0 +1,76 @@
+/**
+ * What serving one request cost, counted where the work happens (issue 3, item 4): KV reads and
+ * writes (CountingKV), Cache API hits (the pull-through source), requests to origin registries
+ * and their token servers (the RegistryClient increments `upstreamRequests` / `tokenRequests`
+ * of the object it is given, so this type is also its `UpstreamMetrics`).
+ *
+ * Each request's counters also add into the isolate's running totals (`GET /admin/metrics`),
+ * including work done after the response in `waitUntil` (background refreshes, prefetches);
+ * the `X-Edge-Cost` header shows what the response itself cost.
+ */
+
+export interface RequestMetrics {
+  /** KV reads: `get` / `getWithMetadata`, and `list` pages. */
+  kvReads: number;
+  /** KV writes: `put` and `delete`. */
+  kvWrites: number;
+  /** Manifests answered by this data centre's Cache API, with no KV read. */
+  cacheHits: number;
+  /** HTTP requests to origin registries, token requests and redirect hops included. */
+  upstreamRequests: number;
+  /** Of `upstreamRequests`, those to a token server. */
+  tokenRequests: number;
+  /** Of `upstreamRequests`, manifest GETs (Docker Hub counts these against its pull limit). */
+  manifestGets: number;
+  /** Of `upstreamRequests`, manifest HEADs (not counted by Docker Hub). */
+  manifestHeads: number;
+}
+
+export const METRIC_FIELDS = [
+  'kvReads',
+  'kvWrites',
+  'cacheHits',
+  'upstreamRequests',
+  'tokenRequests',
+  'manifestGets',
+  'manifestHeads',
+] as const satisfies readonly (keyof RequestMetrics)[];
+
+export function zeroMetrics(): RequestMetrics {
+  return { kvReads: 0, kvWrites: 0, cacheHits: 0, upstreamRequests: 0, tokenRequests: 0, manifestGets: 0, manifestHeads: 0 };
+}
+
+/**
+ * A fresh per-request counter object that also adds every increment into `totals`. Callers use
+ * it as a plain object (`metrics.kvReads++`); accessors forward the change.
+ * @example const metrics = createRequestMetrics(isolateTotals); metrics.kvReads++;
+ */
+export function createRequestMetrics(totals?: RequestMetrics): RequestMetrics {
+  const own = zeroMetrics();
+  const metrics = {} as RequestMetrics;
+  for (const field of METRIC_FIELDS) {
+    Object.defineProperty(metrics, field, {
+      enumerable: true,
+      get: () => own[field],
+      set: (value: number) => {
+        if (totals) totals[field] += value - own[field];
+        own[field] = value;
+      },
+    });
+  }
+  return metrics;
+}
+
+/**
+ * The `X-Edge-Cost` response header.
+ * @example formatEdgeCost(zeroMetrics()) // → 'kv-reads=0; kv-writes=0; cache-hits=0; upstream=0; tokens=0'
+ */
+export function formatEdgeCost(metrics: RequestMetrics): string {
+  return [
+    `kv-reads=${metrics.kvReads}`,
+    `kv-writes=${metrics.kvWrites}`,
+    `cache-hits=${metrics.cacheHits}`,
+    `upstream=${metrics.upstreamRequests}`,
+    `tokens=${metrics.tokenRequests}`,
+  ].join('; ');
+}

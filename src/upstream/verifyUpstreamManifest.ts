@@ -1,0 +1,76 @@
+/**
+ * Checking a manifest an origin registry sent before anyone stores or serves it (issue 3,
+ * "Fill on miss"; OCI distribution-spec "Pulling manifests": the client SHOULD verify the
+ * digest; OCI image-spec descriptor.md "Verification"):
+ *
+ * 1. its sha256 is computed;
+ * 2. when the registry sent `Docker-Content-Digest`, the bytes must have that digest;
+ * 3. when it was asked for by digest, the bytes must have the digest asked for;
+ * 4. it must parse and validate as an index or image manifest (`parseManifest`), which also
+ *    gives its media type from the `mediaType` field or the `Content-Type`.
+ *
+ * Any failure is BAD_GATEWAY: the upstream sent something we refuse, never passed on.
+ */
+import { digestMatches, sha256Digest } from '../oci/digest';
+import { isValidDigest } from '../oci/grammar';
+import { parseManifest } from '../oci/manifest';
+import { RegistryError } from '../oci/RegistryError';
+import type { UpstreamManifest } from './Upstream';
+
+/** A manifest as received, with what the registry said about it. */
+export interface ReceivedManifest {
+  /** Who sent it, for messages: `upstream docker.io`. */
+  label: string;
+  /** `<repository>:<tag>` or `<repository>@<digest>`, for messages. */
+  name: string;
+  /** The tag or digest asked for. */
+  reference: string;
+  bytes: Uint8Array;
+  contentType: string | null;
+  dockerContentDigest: string | null;
+}
+
+/**
+ * The verified manifest. Throws BAD_GATEWAY for a digest mismatch or an invalid manifest.
+ * @example
+ * await verifyUpstreamManifest({ label: 'upstream ghcr.io', name: 'o/a:v1', reference: 'v1', bytes, contentType,
+ *   dockerContentDigest }) // → { bytes, digest: 'sha256:…', mediaType: 'application/vnd.oci.image.index.v1+json' }
+ */
+export async function verifyUpstreamManifest(received: ReceivedManifest): Promise<UpstreamManifest> {
+  const { label, name, reference, bytes } = received;
+  const digest = await sha256Digest(bytes);
+  const stated = received.dockerContentDigest?.trim();
+  if (stated) {
+    if (!isValidDigest(stated)) {
+      throw new RegistryError('BAD_GATEWAY', `${label} sent an invalid Docker-Content-Digest for manifest ${name}`, {
+        reference,
+      });
+    }
+    if (!(await digestMatches(bytes, stated))) {
+      throw mismatch(`${label} sent manifest ${name} with Docker-Content-Digest ${stated}, but its content is ${digest}`, {
+        expected: stated,
+        actual: digest,
+      });
+    }
+  }
+  if (isValidDigest(reference) && !(await digestMatches(bytes, reference))) {
+    throw mismatch(`${label} sent content ${digest} for manifest ${name}`, { expected: reference, actual: digest });
+  }
+  try {
+    const parsed = parseManifest(bytes, received.contentType ?? undefined);
+    return { bytes, digest, mediaType: parsed.mediaType };
+  } catch (error) {
+    if (error instanceof RegistryError && error.code === 'MANIFEST_INVALID') {
+      throw new RegistryError('BAD_GATEWAY', `upstream sent an invalid manifest: ${error.message}`, {
+        upstream: label,
+        manifest: name,
+        ...(error.detail !== undefined ? { problems: error.detail } : {}),
+      });
+    }
+    throw error;
+  }
+}
+
+function mismatch(message: string, detail: { expected: string; actual: string }): RegistryError {
+  return new RegistryError('BAD_GATEWAY', `${message}; refusing it`, detail);
+}
