@@ -5,13 +5,15 @@
  * loads each with wrk, runs the CPU microbenchmark, measures the bundle, prints a table and
  * writes docs/benchmarks.md.
  *
- *   npm run bench               # full run (~3 minutes), writes docs/benchmarks.md
+ *   npm run bench               # full run (~5 minutes), writes docs/benchmarks.md
  *   npm run bench -- --smoke    # a few seconds per scenario; asserts every scenario produced
  *                               # numbers, writes artifacts/bench/smoke.md instead
+ *   npm run bench -- --render artifacts/bench/full.json
+ *                               # rewrites the report of a past run (same numbers, current text)
  *
  * Needs the Debian packages wrk, docker-registry and skopeo (installed when run as root).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireDebianTools } from './lib/debianTools';
 import { PROJECT_ROOT } from './lib/project';
@@ -46,6 +48,8 @@ const started = performance.now();
 const log = (line: string): void => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 
 async function main(): Promise<number> {
+  const render = process.argv.indexOf('--render');
+  if (render > 0) return write(JSON.parse(await readFile(process.argv[render + 1] ?? '', 'utf8')) as BenchReport, false);
   requireWrk();
   requireDebianTools(['docker-registry', 'skopeo']);
   const machine = await machineInfo();
@@ -112,13 +116,17 @@ async function main(): Promise<number> {
     report.failures.push({ scenario: '5 CPU per request', error: err instanceof Error ? err.message : String(err) });
   }
   report.loadAverageAfter = currentLoad();
+  return write(report, true);
+}
 
+/** Prints the table, writes the report (and, for a new run, its JSON); exit status of completeness. */
+async function write(report: BenchReport, saveJson: boolean): Promise<number> {
   console.log(`\n${consoleReport(report)}\n`);
   const markdown = markdownReport(report, analysis(report));
-  const path = smoke ? join(PROJECT_ROOT, 'artifacts', 'bench', 'smoke.md') : join(PROJECT_ROOT, 'docs', 'benchmarks.md');
-  await mkdir(join(path, '..'), { recursive: true });
+  const path = report.smoke ? join(PROJECT_ROOT, 'artifacts', 'bench', 'smoke.md') : join(PROJECT_ROOT, 'docs', 'benchmarks.md');
+  await mkdir(join(PROJECT_ROOT, 'artifacts', 'bench'), { recursive: true });
   await writeFile(path, markdown);
-  await writeFile(join(PROJECT_ROOT, 'artifacts', 'bench', `${smoke ? 'smoke' : 'full'}.json`), JSON.stringify(report, null, 2));
+  if (saveJson) await writeFile(join(PROJECT_ROOT, 'artifacts', 'bench', `${report.smoke ? 'smoke' : 'full'}.json`), JSON.stringify(report, null, 2));
   log(`wrote ${path.replace(`${PROJECT_ROOT}/`, '')}`);
 
   const problems = completeness(report);

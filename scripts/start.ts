@@ -27,6 +27,8 @@ Starting the worker on ${base} — try:
   const child = spawnWrangler([
     'dev', '--ip', '127.0.0.1', '--port', port, '--show-interactive-dev-session=false',
     '--var', `ADMIN_TOKEN:${DEMO_ADMIN_TOKEN}`,
+    // Offline by default: the demo is served from KV alone. UPSTREAMS=… npm start pulls through.
+    '--var', `UPSTREAMS:${process.env.UPSTREAMS ?? ''}`,
   ]);
   const stop = () => child.kill('SIGTERM');
   process.on('SIGINT', stop);

@@ -5,8 +5,9 @@
  * - full request handling: the worker's own `fetch` called in-process with an in-memory KV
  *   holding the image, for `/resolve` and for a manifest by tag with a platform.
  *
- * Each operation runs in batches sized to take ≥ 2 ms; the result is the median (and p10/p90)
- * of per-operation time over the batches, after a warm-up. Run as a child process so that it
+ * Each operation runs in batches sized to take ≥ 2 ms, in slices interleaved with the other
+ * operations; the result is the median (and p10/p90) of per-operation time over all batches,
+ * after a warm-up. Run as a child process so that it
  * has the CPU to itself and can be profiled (`--cpu-prof`):
  *
  *   node --import tsx scripts/bench/microbench.ts [--smoke]
@@ -31,18 +32,28 @@ const smoke = process.argv.includes('--smoke');
 const onlyArg = process.argv.indexOf('--only');
 /** `--only REGEX`: run just the matching operations (for profiling one of them). */
 const only = onlyArg > 0 ? new RegExp(process.argv[onlyArg + 1] ?? '') : undefined;
-const SECONDS_PER_OP = smoke ? 0.2 : 2;
+/** Each operation is measured in ROUNDS slices, interleaved with the others, so that a noisy
+ * moment on a shared machine spreads over all operations instead of skewing one. */
+const ROUNDS = smoke ? 2 : 10;
+const SLICE_SECONDS = smoke ? 0.1 : 0.2;
 const WARMUP_SECONDS = smoke ? 0.05 : 0.5;
 const INDEX_TYPE = 'application/vnd.oci.image.index.v1+json';
 
 type Op = () => unknown;
 
-async function measure(name: string, op: Op): Promise<MicroResult> {
+interface Prepared {
+  name: string;
+  run: (n: number) => unknown;
+  opsPerBatch: number;
+  perOp: number[];
+}
+
+/** Calibrates the batch (doubling until it takes ≥ 2 ms) and warms the operation up. */
+async function prepare(name: string, op: Op): Promise<Prepared> {
   const isAsync = op() instanceof Promise;
   const run = isAsync
     ? async (n: number) => { for (let i = 0; i < n; i++) await op(); }
     : (n: number) => { for (let i = 0; i < n; i++) op(); };
-  // Calibrate: double the batch until it takes ≥ 2 ms.
   let opsPerBatch = 1;
   for (;;) {
     const start = performance.now();
@@ -52,16 +63,22 @@ async function measure(name: string, op: Op): Promise<MicroResult> {
   }
   const warmupEnd = performance.now() + WARMUP_SECONDS * 1000;
   while (performance.now() < warmupEnd) await run(opsPerBatch);
-  const perOp: number[] = [];
-  const end = performance.now() + SECONDS_PER_OP * 1000;
-  while (performance.now() < end || perOp.length < 5) {
+  return { name, run, opsPerBatch, perOp: [] };
+}
+
+async function slice(p: Prepared): Promise<void> {
+  const end = performance.now() + SLICE_SECONDS * 1000;
+  do {
     const start = performance.now();
-    await run(opsPerBatch);
-    perOp.push(((performance.now() - start) * 1000) / opsPerBatch);
-  }
-  perOp.sort((a, b) => a - b);
-  const at = (q: number) => perOp[Math.min(perOp.length - 1, Math.floor(q * perOp.length))]!;
-  return { name, medianUs: at(0.5), p10Us: at(0.1), p90Us: at(0.9), batches: perOp.length, opsPerBatch };
+    await p.run(p.opsPerBatch);
+    p.perOp.push(((performance.now() - start) * 1000) / p.opsPerBatch);
+  } while (performance.now() < end);
+}
+
+function result(p: Prepared): MicroResult {
+  const sorted = [...p.perOp].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { name: p.name, medianUs: at(0.5), p10Us: at(0.1), p90Us: at(0.9), batches: sorted.length, opsPerBatch: p.opsPerBatch };
 }
 
 async function main(): Promise<void> {
@@ -76,23 +93,20 @@ async function main(): Promise<void> {
   if (selectManifest(small30, platform)?.entry.platform?.architecture !== 'arm64') throw new Error('30-entry select did not pick arm64');
   if (selectManifest(large1000, platform)?.entry.platform?.architecture !== 'arm64') throw new Error('1000-entry select did not pick arm64');
 
-  const results: MicroResult[] = [];
-  const add = async (name: string, op: Op) => {
-    if (only && !only.test(name)) return;
-    const result = await measure(name, op);
-    results.push(result);
-    process.stderr.write(`  ${name}: ${result.medianUs.toFixed(2)} µs/op\n`);
+  const ops: { name: string; op: Op }[] = [];
+  const add = (name: string, op: Op): void => {
+    if (!only || only.test(name)) ops.push({ name, op });
   };
   const decoder = new TextDecoder();
   // The floor of any parse: decode and JSON.parse, no validation.
-  await add('JSON.parse 30', () => JSON.parse(decoder.decode(small)));
-  await add('parse 30', () => parseManifest(small, INDEX_TYPE));
-  await add('select 30', () => selectManifest(small30, platform));
-  await add('parse+select 30', () => selectManifest(entries(small), platform));
-  await add('JSON.parse 1000', () => JSON.parse(decoder.decode(large)));
-  await add('parse 1000', () => parseManifest(large, INDEX_TYPE));
-  await add('select 1000', () => selectManifest(large1000, platform));
-  await add('parse+select 1000', () => selectManifest(entries(large), platform));
+  add('JSON.parse 30', () => JSON.parse(decoder.decode(small)));
+  add('parse 30', () => parseManifest(small, INDEX_TYPE));
+  add('select 30', () => selectManifest(small30, platform));
+  add('parse+select 30', () => selectManifest(entries(small), platform));
+  add('JSON.parse 1000', () => JSON.parse(decoder.decode(large)));
+  add('parse 1000', () => parseManifest(large, INDEX_TYPE));
+  add('select 1000', () => selectManifest(large1000, platform));
+  add('parse+select 1000', () => selectManifest(entries(large), platform));
   // A proposal, not in src/: parsed entries memoized per digest (an index never changes under
   // its digest), so a hot request pays a Map lookup instead of a parse.
   const memo = new Map<string, IndexEntry[]>();
@@ -101,9 +115,14 @@ async function main(): Promise<void> {
     if (!cached) memo.set(digest, (cached = entries(bytes)));
     return cached;
   };
-  await add('memoized parse+select 30', () => selectManifest(memoized('small', small), platform));
-  await add('memoized parse+select 1000', () => selectManifest(memoized('large', large), platform));
-  for (const { name, call } of await fullRequestCases(image)) await add(name, call);
+  add('memoized parse+select 30', () => selectManifest(memoized('small', small), platform));
+  add('memoized parse+select 1000', () => selectManifest(memoized('large', large), platform));
+  for (const { name, call } of await fullRequestCases(image)) add(name, call);
+  const prepared: Prepared[] = [];
+  for (const { name, op } of ops) prepared.push(await prepare(name, op));
+  for (let round = 0; round < ROUNDS; round++) for (const p of prepared) await slice(p);
+  const results = prepared.map(result);
+  for (const r of results) process.stderr.write(`  ${r.name}: ${r.medianUs.toFixed(2)} µs/op\n`);
   console.log(`MICROBENCH_JSON ${JSON.stringify({ results, indexBytes: { 30: small.byteLength, 1000: large.byteLength } })}`);
 }
 

@@ -53,7 +53,7 @@ function loadTable(report: BenchReport): Table {
       n(r.cost?.kvReads),
       n(r.cost?.kvWrites),
       n(r.cost?.cacheHits),
-      r.id === 'floor' ? '–' : `${fmt(r.upstream.all, 1)} (${fmt(r.upstream.manifests, 1)})`,
+      r.id.startsWith('floor') ? '–' : `${fmt(r.upstream.all, 1)} (${fmt(r.upstream.manifests, 1)})`,
     ]),
   };
 }

@@ -1,14 +1,15 @@
 /**
  * The Debian tools the integration harness drives: `docker-registry` (distribution 2.8),
- * `skopeo` and `podman` (toolchain.md). Each package installs a command of its own name.
+ * `skopeo` and `podman` (toolchain.md), and `openssl` (the token server's key and certificate).
+ * Each package installs a command of its own name.
  * Missing ones are installed with apt-get when we run as root (as CI does); otherwise we fail
  * with the exact command to run.
  */
 import { spawnSync } from 'node:child_process';
 
-export type DebianTool = 'docker-registry' | 'skopeo' | 'podman';
+export type DebianTool = 'docker-registry' | 'skopeo' | 'podman' | 'openssl';
 
-export const INTEGRATION_TOOLS: readonly DebianTool[] = ['docker-registry', 'skopeo', 'podman'];
+export const INTEGRATION_TOOLS: readonly DebianTool[] = ['docker-registry', 'skopeo', 'podman', 'openssl'];
 
 export function hasCommand(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

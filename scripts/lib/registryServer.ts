@@ -107,6 +107,21 @@ export class RegistryServer {
   }
 
   /**
+   * Waits until at least `n` logged requests since `since` match `filter` (background work of a
+   * client, e.g. a cache's prefetches), then returns how many do.
+   */
+  async waitForRequests(filter: AccessLogFilter, n: number, since = 0, seconds = 10): Promise<number> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      await this.flushAccessLog();
+      const count = this.count(filter, since);
+      if (count >= n) return count;
+      if (Date.now() > deadline) throw new Error(`${this.label}: ${count} of ${n} expected requests within ${seconds} s`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /**
    * Waits until every request answered so far is in `accessLog`: sends a sentinel request and
    * waits for its line (the registry logs in order of completion).
    */

@@ -10,6 +10,7 @@ import { RegistryError } from '../oci/RegistryError';
 import { formatPlatform, fromOciPlatform, listPlatforms, selectManifest } from '../platform';
 import type { IndexEntry, Platform } from '../platform/Platform';
 import type { RequestedPlatform } from '../platform/requestPlatform';
+import { BoundedMap } from '../store/BoundedMap';
 import type { ManifestRecord } from '../store/ManifestRecord';
 import type { ManifestSource } from './ManifestSource';
 
@@ -42,10 +43,23 @@ export async function loadReference(source: ManifestSource, ref: ImageReference)
   return record;
 }
 
+/**
+ * Validated index entries by digest, per isolate. An index never changes under its digest (the
+ * store verified it), so hot tags skip JSON.parse and schema validation — the bulk of a
+ * request's CPU (docs/benchmarks.md).
+ */
+const parsedIndexes = new BoundedMap<string, readonly IndexEntry[]>(256);
+
 /** The index entries of a manifest record, or undefined when it is not an index. */
-export function indexEntries(record: ManifestRecord): IndexEntry[] | undefined {
+export function indexEntries(record: ManifestRecord): readonly IndexEntry[] | undefined {
   if (!isIndexMediaType(record.mediaType)) return undefined;
-  return (parseManifest(record.bytes, record.mediaType).manifests ?? []) as IndexEntry[];
+  const key = `${record.mediaType} ${record.digest}`;
+  let entries = parsedIndexes.get(key);
+  if (!entries) {
+    entries = Object.freeze((parseManifest(record.bytes, record.mediaType).manifests ?? []) as IndexEntry[]);
+    parsedIndexes.set(key, entries);
+  }
+  return entries;
 }
 
 /** Picks the platform manifest of `top` for `requested`; a non-index is returned as it is. */
@@ -79,14 +93,14 @@ export async function resolvePlatform(
 }
 
 /** What an index offers, as the index states it, for listings and "no match" messages. */
-export function offeredPlatforms(entries: IndexEntry[]): { platform: string; entry: IndexEntry }[] {
+export function offeredPlatforms(entries: readonly IndexEntry[]): { platform: string; entry: IndexEntry }[] {
   return listPlatforms(entries).map(({ entry }) => ({
     platform: formatPlatform(fromOciPlatform(entry.platform!)),
     entry,
   }));
 }
 
-function noMatch(ref: ImageReference, requested: RequestedPlatform, entries: IndexEntry[]): RegistryError {
+function noMatch(ref: ImageReference, requested: RequestedPlatform, entries: readonly IndexEntry[]): RegistryError {
   const available = [...new Set(offeredPlatforms(entries).map((o) => o.platform))];
   const wanted = formatPlatform(requested.platform) + (requested.strict ? ' (strict)' : '');
   const name = formatImageName(ref.image) + (ref.digest ? `@${ref.digest}` : `:${ref.tag ?? 'latest'}`);

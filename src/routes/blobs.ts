@@ -10,9 +10,9 @@
  * - else 404 BLOB_UNKNOWN.
  */
 import { assertDigest } from '../oci/grammar';
-import { parseImageName } from '../oci/reference';
 import { RegistryError } from '../oci/RegistryError';
 import type { UpstreamBlob } from '../upstream/Upstream';
+import { registryImageName } from './imageReference';
 import type { RequestContext } from './RequestContext';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -23,7 +23,7 @@ const PASSED_STATUSES = [200, 206, 416];
 
 export async function getBlob(request: Request, name: string, digest: string, context: RequestContext): Promise<Response> {
   const { config } = context;
-  const image = parseImageName(name, { defaultRegistry: config.defaultRegistry });
+  const image = registryImageName(request, name, config);
   assertDigest(digest);
   const origin = config.blobOrigin;
   if (origin) {

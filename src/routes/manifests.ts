@@ -27,7 +27,7 @@ export async function getManifest(
   reference: string,
   { config, source }: RequestContext,
 ): Promise<Response> {
-  const ref = registryReference(name, reference, config);
+  const ref = registryReference(request, name, reference, config);
   const top = await loadReference(source, ref);
   const cache = top.cache;
   if (ref.digest) return manifestResponse(request, top, { cacheControl: IMMUTABLE, cache });

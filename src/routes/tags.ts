@@ -5,14 +5,14 @@
  */
 import { cacheStatusHeaders } from '../http/cacheStatusHeaders';
 import { jsonResponse } from '../http/jsonResponse';
-import { parseImageName } from '../oci/reference';
 import { RegistryError } from '../oci/RegistryError';
 import { unknownRepository, UpstreamTagList } from '../store/UpstreamTagList';
+import { registryImageName } from './imageReference';
 import type { RequestContext } from './RequestContext';
 
 export async function listTags(request: Request, name: string, context: RequestContext): Promise<Response> {
   const { config, store } = context;
-  const image = parseImageName(name, { defaultRegistry: config.defaultRegistry });
+  const image = registryImageName(request, name, config);
   const url = new URL(request.url);
   const nParam = url.searchParams.get('n');
   const last = url.searchParams.get('last');

@@ -3,6 +3,8 @@
  * (installing them when root), and build the worker bundle every test file starts under
  * Miniflare.
  */
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { requireDebianTools } from '../../scripts/lib/debianTools';
 import { buildWorkerBundle, type WorkerBundle } from '../../scripts/lib/miniflareWorker';
@@ -13,9 +15,11 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   requireDebianTools();
   const started = Date.now();
-  project.provide('workerBundle', await buildWorkerBundle());
+  const bundle = await buildWorkerBundle();
+  project.provide('workerBundle', bundle);
   console.log(`worker bundle built in ${Date.now() - started} ms`);
+  return () => rm(dirname(bundle.scriptPath), { recursive: true, force: true });
 }

@@ -111,3 +111,20 @@ describe('podman pull --platform through the worker', () => {
     await podman.removeAll();
   });
 });
+
+describe('blobs through the worker (the registry serves them itself: streamed, not redirected)', () => {
+  it('GET gives the whole layer; Range gives 206 with exactly those bytes', async () => {
+    const layer = images.oci.children[2]!.layer;
+    const bytes = images.oci.blobs.get(layer.digest)!;
+    const path = `/v2/origin.test/${REPOSITORY}/blobs/${layer.digest}`;
+    const whole = await worker.fetch(path);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('Docker-Content-Digest')).toBe(layer.digest);
+    expect(whole.headers.get('Content-Length')).toBe(String(layer.size));
+    expect(sha256(await whole.arrayBuffer())).toBe(layer.digest);
+    const part = await worker.fetch(path, { headers: { Range: 'bytes=10-19' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('Content-Range')).toBe(`bytes 10-19/${layer.size}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(Buffer.from(bytes.subarray(10, 20)))).toBe(true);
+  });
+});

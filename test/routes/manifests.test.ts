@@ -215,3 +215,31 @@ describe('HEAD and conditional requests', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe("containerd's ns query parameter (hosts.toml mirrors)", () => {
+  it('puts a name without a host on the registry that ns names', async () => {
+    const { store } = await seedDemo();
+    const ghcr = { registry: 'ghcr.io', repository: 'demo/app' };
+    await store.putTag(ghcr, '1.0', docker.index.bytes, docker.index.mediaType);
+    const viaNs = await call('GET /v2/demo/app/manifests/1.0?ns=ghcr.io', { headers: { Accept: ACCEPT.index } });
+    expect(viaNs.headers.get('Docker-Content-Digest')).toBe(docker.index.digest);
+    const withoutNs = await call('GET /v2/demo/app/manifests/1.0', { headers: { Accept: ACCEPT.index } });
+    expect(withoutNs.headers.get('Docker-Content-Digest')).toBe(oci.index.digest);
+    const hubAlias = await call('GET /v2/demo/app/manifests/1.0?ns=registry-1.docker.io', { headers: { Accept: ACCEPT.index } });
+    expect(hubAlias.headers.get('Docker-Content-Digest')).toBe(oci.index.digest);
+  });
+
+  it('applies to tags/list and blobs too', async () => {
+    const tags = await call('GET /v2/demo/app/tags/list?ns=quay.io');
+    expect(tags.status).toBe(404);
+    const digest = `sha256:${'c'.repeat(64)}`;
+    const blob = await call(`GET /v2/demo/app/blobs/${digest}?ns=ghcr.io`);
+    expect(blob.headers.get('Location')).toBe(`https://blobs.example.com/ghcr.io/demo/app/blobs/${digest}`);
+  });
+
+  it('refuses an ns that is not a registry host', async () => {
+    const response = await call('GET /v2/demo/app/manifests/1.0?ns=bad_host!');
+    expect(response.status).toBe(400);
+    expect((await errorOf(response)).code).toBe('NAME_INVALID');
+  });
+});
