@@ -6,7 +6,7 @@
  * can still be served, and the next request will try again.
  */
 import { RegistryError } from '../oci/RegistryError';
-import type { EdgeCache } from './EdgeCache';
+import { NO_EDGE_CACHE, type EdgeCache } from './EdgeCache';
 import type { IsolateState } from './IsolateState';
 import { edgeManifestUrl, edgeTagUrl, tagKey, type ImageKey } from './keys';
 import type { ManifestRecord } from './ManifestRecord';
@@ -19,6 +19,14 @@ const IMMUTABLE_TTL = 365 * 24 * 3600;
 export const MAX_EDGE_TAG_TTL = 30;
 /** KV takes one write per second per key. */
 const KV_WRITE_INTERVAL_MS = 1000;
+/**
+ * Hot records are answered from isolate memory, before the Cache API: tags for this long (a
+ * write elsewhere shows here within it), manifests by digest while they stay in the bounded map.
+ * Only manifests up to MEMORY_MAX_BYTES are kept, so the maps hold at most 2 × 256 × 64 KiB.
+ * EDGE_CACHE=off turns this off too: every read then goes to KV.
+ */
+const MEMORY_TAG_MS = 2000;
+const MEMORY_MAX_BYTES = 64 * 1024;
 
 export interface EdgeCachedStoreOptions {
   store: ManifestStore;
@@ -41,9 +49,15 @@ export class EdgeCachedStore {
     const { edge, store, metrics } = this.options;
     const url = edgeTagUrl(image, tag);
     const now = this.options.now();
+    const hot = this.memory ? this.options.isolate.hotTags.get(url) : undefined;
+    if (hot && now < hot.until && now - hot.record.storedAt < freshMs) {
+      metrics.cacheHits++;
+      return hot.record;
+    }
     const cached = await edge.get(url, now);
     if (cached && now - cached.storedAt < freshMs) {
       metrics.cacheHits++;
+      this.remember(url, cached, now);
       return cached;
     }
     const record = await store.getTag(image, tag);
@@ -55,9 +69,15 @@ export class EdgeCachedStore {
   async getManifest(image: ImageKey, digest: string): Promise<ManifestRecord | null> {
     const { edge, store, metrics } = this.options;
     const url = edgeManifestUrl(image, digest);
+    const hot = this.memory ? this.options.isolate.hotManifests.get(url) : undefined;
+    if (hot) {
+      metrics.cacheHits++;
+      return hot;
+    }
     const cached = await edge.get(url, this.options.now());
     if (cached && cached.digest === digest) {
       metrics.cacheHits++;
+      this.rememberManifest(url, cached);
       return cached;
     }
     const record = await store.getManifest(image, digest);
@@ -119,6 +139,7 @@ export class EdgeCachedStore {
   async deleteTag(image: ImageKey, tag: string): Promise<void> {
     await this.write(image, tag, 'delete', () => this.options.store.deleteTag(image, tag));
     this.options.isolate.tagWrites.delete(tagKey(image, tag));
+    this.options.isolate.hotTags.delete(edgeTagUrl(image, tag));
     await this.options.edge.delete(edgeTagUrl(image, tag));
   }
 
@@ -126,15 +147,30 @@ export class EdgeCachedStore {
     this.options.isolate.tagWrites.set(tagKey(image, tag), { digest: record.digest, mediaType: record.mediaType, storedAt: record.storedAt });
   }
 
+  /** Keeps a fresh tag record in isolate memory for MEMORY_TAG_MS (small records only). */
+  private get memory(): boolean {
+    return this.options.edge !== NO_EDGE_CACHE;
+  }
+
+  private remember(url: string, record: ManifestRecord, now: number): void {
+    if (this.memory && record.bytes.byteLength <= MEMORY_MAX_BYTES) this.options.isolate.hotTags.set(url, { record, until: now + MEMORY_TAG_MS });
+  }
+
+  private rememberManifest(url: string, record: ManifestRecord): void {
+    if (this.memory && record.bytes.byteLength <= MEMORY_MAX_BYTES) this.options.isolate.hotManifests.set(url, record);
+  }
+
   private cacheTag(image: ImageKey, tag: string, record: ManifestRecord, freshMs: number): void {
     const now = this.options.now();
     const seconds = Math.min(MAX_EDGE_TAG_TTL, Math.floor((freshMs - (now - record.storedAt)) / 1000));
     if (seconds <= 0) return;
+    this.remember(edgeTagUrl(image, tag), record, now);
     this.options.defer(() => this.options.edge.put(edgeTagUrl(image, tag), record, seconds, now));
   }
 
   private cacheManifest(image: ImageKey, record: ManifestRecord): void {
     const now = this.options.now();
+    this.rememberManifest(edgeManifestUrl(image, record.digest), record);
     this.options.defer(() => this.options.edge.put(edgeManifestUrl(image, record.digest), record, IMMUTABLE_TTL, now));
   }
 

@@ -1,11 +1,11 @@
 /**
  * What one isolate remembers between requests: work in flight per key, origin backoffs after
- * a 429, the negative cache's in-memory copy, the last tag writes, and running totals for
+ * a 429, the negative cache's in-memory copy, the last tag writes, hot records, and running totals for
  * `GET /admin/metrics`. Memory only — an isolate is one of many and may be evicted at any
  * time, so nothing here is needed for correctness, only to save work.
  */
 import { BoundedMap } from './BoundedMap';
-import type { CacheState, ManifestMetadata } from './ManifestRecord';
+import type { CacheState, ManifestMetadata, ManifestRecord } from './ManifestRecord';
 import { zeroMetrics, type RequestMetrics } from './RequestMetrics';
 import { SingleFlight } from './SingleFlight';
 
@@ -29,6 +29,10 @@ export class IsolateState {
   readonly missing = new BoundedMap<string, number>();
   /** Tag key → what this isolate last wrote there, bytes left out (KV takes one write per second per key). */
   readonly tagWrites = new BoundedMap<string, ManifestMetadata>(1_000);
+  /** Edge-cache URL → a hot tag record and until when (ms) it may be answered from memory. */
+  readonly hotTags = new BoundedMap<string, { record: ManifestRecord; until: number }>(256);
+  /** Edge-cache URL → a manifest by digest (immutable), small ones only: see EdgeCachedStore. */
+  readonly hotManifests = new BoundedMap<string, ManifestRecord>(256);
   readonly totals: IsolateTotals;
 
   constructor(now: number = Date.now()) {
