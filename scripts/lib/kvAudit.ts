@@ -40,14 +40,16 @@ export async function auditKv(mf: Miniflare, expectedTags: ReadonlyMap<string, s
     for (const { name } of page.keys) {
       const isManifest = name.startsWith('v1:manifest:');
       if (!isManifest && !name.startsWith('v1:tag:')) continue;
-      const { value, metadata } = await kv.getWithMetadata<{ digest?: unknown }>(name, 'arrayBuffer');
+      const { value, metadata: raw } = await kv.getWithMetadata(name, 'arrayBuffer');
       if (value === null) continue; // deleted between list and get
+      const metadata = raw as { digest?: unknown } | null;
       const bytes = new Uint8Array(value);
       const actual = sha256(bytes);
       audit.verified++;
       if (metadata?.digest !== actual) audit.problems.push(`${name}: metadata digest ${String(metadata?.digest)} but the value is ${actual}`);
       try {
-        JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.at(0) === 0xef ? bytes.subarray(3) : bytes));
+        // A BOM is dropped by the decoder (ignoreBOM: false), as the worker's parser drops it.
+        JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
       } catch {
         audit.problems.push(`${name}: the value is not JSON`);
       }
