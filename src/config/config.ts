@@ -99,7 +99,8 @@ function parsePlatformHosts(value: string | undefined, defaults: Platform): Reco
  * separated; `UPSTREAM_CREDENTIALS` (a secret) = JSON `{"host": "user:password"}`.
  */
 function parseUpstreams(value: string | undefined, credentials: string | undefined): Record<string, UpstreamConfig> {
-  const upstreams: Record<string, UpstreamConfig> = {};
+  // Looked up by registry hosts from requests (`?ns=constructor`): no prototype to find there.
+  const upstreams: Record<string, UpstreamConfig> = Object.create(null) as Record<string, UpstreamConfig>;
   for (const pair of (value ?? '').split(/[\s,]+/).filter(Boolean)) {
     const at = pair.indexOf('=');
     const host = pair.slice(0, at).toLowerCase();

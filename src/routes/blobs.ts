@@ -56,6 +56,7 @@ function redirect(location: string, digest: string): Response {
       'Docker-Content-Digest': digest,
       'Docker-Distribution-API-Version': 'registry/2.0',
       'Cache-Control': IMMUTABLE,
+      'X-Content-Type-Options': 'nosniff',
     },
   });
 }

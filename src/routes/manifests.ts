@@ -72,6 +72,7 @@ function manifestResponse(request: Request, record: ManifestRecord, options: Res
     'Docker-Distribution-API-Version': 'registry/2.0',
     ETag: etag,
     'Cache-Control': options.cacheControl,
+    'X-Content-Type-Options': 'nosniff',
     ...cacheStatusHeaders(options.cache),
   });
   if (options.vary) headers.set('Vary', options.vary.join(', '));

@@ -82,6 +82,7 @@ describe('GET /v2/<name>/manifests/<tag>: the negotiation matrix', () => {
     expect(response.headers.get('X-Resolved-Platform')).toBe(expected === 'index' ? null : expected);
     expect(response.headers.get('Vary')).toContain('Accept');
     expect(response.headers.get('Vary')).toContain('X-Platform');
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
   });
 });
 

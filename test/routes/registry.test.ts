@@ -86,6 +86,7 @@ describe('GET /v2/<name>/blobs/<digest>', () => {
     expect(response.status).toBe(307);
     expect(response.headers.get('Location')).toBe(`https://blobs.example.com/docker.io/demo/app/blobs/${digest}`);
     expect(response.headers.get('Docker-Content-Digest')).toBe(digest);
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
   });
 
   it('HEAD redirects too', async () => {

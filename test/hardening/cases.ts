@@ -1,0 +1,34 @@
+/**
+ * Counting generated cases across the hardening suites (issue 6: "≥ 100,000 generated cases in
+ * total across the suites in a run"). Every property goes through `checkProperty`, which runs it
+ * with fast-check, adds the number of cases actually generated to a per-suite tally, and fails
+ * with fast-check's report (seed and shrunk counterexample) when the property does not hold.
+ * `hardening.test.ts` imports every suite, so they share this module and one total.
+ */
+import fc from 'fast-check';
+
+const tally = new Map<string, number>();
+
+/** Runs `property` for `numRuns` cases, counting them under `suite`. Throws fast-check's report on failure. */
+export async function checkProperty<Ts>(
+  suite: string,
+  property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
+  numRuns: number,
+): Promise<void> {
+  const details = await fc.check(property as fc.IAsyncProperty<Ts>, { numRuns });
+  tally.set(suite, (tally.get(suite) ?? 0) + details.numRuns);
+  if (!details.failed) return;
+  const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\nbecause: ${cause.slice(0, 2_000)}`);
+}
+
+/** Cases generated so far, by suite. */
+export function casesBySuite(): ReadonlyMap<string, number> {
+  return tally;
+}
+
+export function totalCases(): number {
+  let total = 0;
+  for (const n of tally.values()) total += n;
+  return total;
+}
