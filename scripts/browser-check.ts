@@ -15,12 +15,11 @@
  *   npm run check:browser
  *   CHROMIUM=/path/to/chromium npm run check:browser
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CheckReport, startDemo } from './lib/demoProcess';
 import { fail, PROJECT_ROOT } from './lib/project';
 
 /*
@@ -57,35 +56,8 @@ interface PlatformsJson {
   platforms: { platform: string; digest: string }[];
 }
 
-const results: [string, boolean][] = [];
-
-function check(name: string, ok: boolean, detail = ''): void {
-  results.push([name, ok]);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !detail ? '' : `\n     ${detail}`}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
-async function waitFor(url: string, seconds: number): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not answer within ${seconds} s`);
-}
+const report = new CheckReport();
+const check = report.check.bind(report);
 
 async function checkDesktop(page: Page, base: string, expected: PlatformsJson): Promise<void> {
   const problems: string[] = [];
@@ -195,19 +167,11 @@ async function checkBadgeUrls(context: BrowserContext, base: string): Promise<vo
 
 async function main(): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  console.log(`starting the demo (npm start) on ${base}`);
-  const demo = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env: { ...process.env, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  demo.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  demo.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const demo = await startDemo();
+  const { base } = demo;
   const profile = await mkdtemp(join(tmpdir(), 'browser-check-'));
   let context: BrowserContext | undefined;
   try {
-    await waitFor(`${base}/v2/`, 120).catch((err: Error) => {
-      throw new Error(`${err.message}\n${log}`);
-    });
     const expected = (await (await fetch(`${base}/platforms/demo/app:1.0`)).json()) as PlatformsJson;
     console.log(`launching ${CHROMIUM} (headless, profile ${profile})`);
     context = await chromium
@@ -223,11 +187,9 @@ async function main(): Promise<void> {
   } finally {
     await context?.close().catch(() => undefined);
     await rm(profile, { recursive: true, force: true });
-    if (demo.pid) process.kill(-demo.pid, 'SIGTERM');
+    demo.stop();
   }
-  const failed = results.filter(([, ok]) => !ok).length;
-  console.log(`${results.length - failed} passed, ${failed} failed`);
-  if (failed > 0) process.exit(1);
+  report.finish();
 }
 
 main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

@@ -7,40 +7,12 @@
  * - skopeo gets a child by digest byte for byte.
  * Prints one line per check and exits non-zero on the first failure.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
-import { PROJECT_ROOT } from './lib/project';
+import { CheckReport, startDemo } from './lib/demoProcess';
 
-const checks: [string, boolean][] = [];
-
-function check(name: string, ok: boolean, detail = ''): void {
-  checks.push([name, ok]);
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !detail ? '' : `\n     ${detail}`}`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function waitFor(url: string, seconds: number): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not answer within ${seconds} s`);
-}
+const report = new CheckReport();
+const check = report.check.bind(report);
 
 function skopeoRaw(ref: string): Buffer {
   const result = spawnSync('skopeo', ['inspect', '--raw', '--tls-verify=false', ref]);
@@ -52,17 +24,10 @@ function skopeoRaw(ref: string): Buffer {
 const sha256 = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 async function main(): Promise<void> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  console.log(`starting the demo (npm start) on ${base}`);
-  const demo = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env: { ...process.env, PORT: String(port) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  demo.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  demo.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const demo = await startDemo();
+  const { base } = demo;
+  const port = new URL(base).port;
   try {
-    await waitFor(`${base}/v2/`, 120).catch((err: Error) => {
-      throw new Error(`${err.message}\n${log}`);
-    });
     const platforms = (await (await fetch(`${base}/platforms/demo/app:1.0`)).json()) as {
       digest: string;
       platforms: { platform: string; digest: string }[];
@@ -84,11 +49,9 @@ async function main(): Promise<void> {
     const child = skopeoRaw(`docker://127.0.0.1:${port}/demo/app@${arm64?.digest}`);
     check('skopeo inspect --raw by digest gets that child byte for byte', sha256(child) === arm64?.digest);
   } finally {
-    if (demo.pid) process.kill(-demo.pid, 'SIGTERM');
+    demo.stop();
   }
-  const failed = checks.filter(([, ok]) => !ok).length;
-  console.log(`${checks.length - failed} passed, ${failed} failed`);
-  if (failed > 0) process.exit(1);
+  report.finish();
 }
 
 main().catch((err: unknown) => {
