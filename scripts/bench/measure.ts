@@ -49,6 +49,22 @@ export async function measureLoad(target: LoadTarget, shape: LoadShape, proxy: D
   });
   // wrk cancels what is in flight at the end; let those reach the proxy log before counting.
   await new Promise((r) => setTimeout(r, 100));
+  return loadRow(target, shape, load, proxy, mark, before);
+}
+
+/**
+ * The row of one load run: upstream requests per 1000 (all, manifests, by kind) from the proxy
+ * log since `mark`, and our costs from the admin metrics since `before`. Throws when the run
+ * had errors, so no row is ever made of a broken run.
+ */
+async function loadRow(
+  target: LoadTarget,
+  shape: LoadShape,
+  load: LoadResult,
+  proxy: DelayProxy,
+  mark: number,
+  before: EdgeCost | undefined,
+): Promise<LoadRow> {
   const upstream = proxy.entries(mark);
   const row: LoadRow = {
     id: target.id,
@@ -63,8 +79,7 @@ export async function measureLoad(target: LoadTarget, shape: LoadShape, proxy: D
     },
   };
   if (target.metrics && before) {
-    const after = await adminMetrics(target.metrics.url, target.metrics.token);
-    row.cost = per1000(costDelta(after, before), load.requests);
+    row.cost = per1000(costDelta(await adminMetrics(target.metrics.url, target.metrics.token), before), load.requests);
   }
   if (load.badStatus > 0 || load.socketErrors > 0) {
     throw new Error(`${target.name}: ${load.badStatus} non-2xx/3xx responses, ${load.socketErrors} socket errors under load`);
@@ -183,23 +198,6 @@ export async function measureTtlWindows(target: LoadTarget, shape: LoadShape, tt
     const w = Math.floor((request.at - start) / (ttlSeconds * 1000));
     if (w >= 0 && w < windows) perWindow[w]!++;
   }
-  const row: LoadRow = {
-    id: target.id,
-    name: target.name,
-    request: `GET ${target.path}`,
-    connections: shape.connections,
-    load,
-    upstream: {
-      all: (proxy.entries(mark).length * 1000) / load.requests,
-      manifests: (requests.length * 1000) / load.requests,
-      byKind: byKind(proxy.entries(mark), load.requests),
-    },
-  };
-  if (target.metrics && before) {
-    row.cost = per1000(costDelta(await adminMetrics(target.metrics.url, target.metrics.token), before), load.requests);
-  }
-  if (load.badStatus > 0 || load.socketErrors > 0) {
-    throw new Error(`${target.name}: ${load.badStatus} non-2xx/3xx responses, ${load.socketErrors} socket errors under load`);
-  }
+  const row = await loadRow(target, shape, load, proxy, mark, before);
   return { row, ttlSeconds, perWindow, manifestRequests: requests.length, maxPerWindow: Math.max(...perWindow) };
 }
