@@ -9,17 +9,32 @@ import fc from 'fast-check';
 
 const tally = new Map<string, number>();
 
+/**
+ * CI runs one fixed seed, so a run is reproducible; change it to explore other cases. A random
+ * seed once produced a report that crashed the test pool (below), so which case failed is unknown.
+ */
+export const HARDENING_SEED = 20261128;
+
 /** Runs `property` for `numRuns` cases, counting them under `suite`. Throws fast-check's report on failure. */
 export async function checkProperty<Ts>(
   suite: string,
   property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
   numRuns: number,
 ): Promise<void> {
-  const details = await fc.check(property as fc.IAsyncProperty<Ts>, { numRuns });
+  const details = await fc.check(property as fc.IAsyncProperty<Ts>, { numRuns, seed: HARDENING_SEED });
   tally.set(suite, (tally.get(suite) ?? 0) + details.numRuns);
   if (!details.failed) return;
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-  throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\nbecause: ${cause.slice(0, 2_000)}`);
+  const report = `${fc.defaultReportMessage(details) ?? 'property failed'}\nbecause: ${cause.slice(0, 2_000)}`;
+  throw new Error(escapeLoneSurrogates(report));
+}
+
+/**
+ * Counterexamples hold lone surrogates (`unit: 'binary'` strings); sent to vitest as they are,
+ * they crash the pool's WebSocket ("invalid UTF-8 sequence") and hide the report itself.
+ */
+function escapeLoneSurrogates(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 /** Cases generated so far, by suite. */
