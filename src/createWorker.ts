@@ -4,8 +4,10 @@
  * request to the router. Every response gets `X-Edge-Cost` with what it cost. `src/index.ts`
  * exports `createWorker()`; tests make their own with a fake origin and a clock.
  */
+import { PullAccess } from './auth/PullAccess';
 import { getConfig, type Config } from './config/config';
 import type { Env } from './config/Env';
+import { privateCacheControl } from './http/cacheableResponse';
 import { errorResponse } from './http/errorResponse';
 import { router } from './routes/router';
 import type { RequestContext, UpstreamFactory } from './routes/RequestContext';
@@ -46,7 +48,7 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
         response = errorResponse(err, request.method);
       }
       // The cost is what the response needed: stamped before background work starts.
-      const costed = withEdgeCost(response, context?.metrics ?? zeroMetrics());
+      const costed = withEdgeCost(response, context?.metrics ?? zeroMetrics(), context?.access.servedPrivate ?? false);
       background.flush();
       return costed;
     },
@@ -89,7 +91,8 @@ export function createRequestContext(
     metrics,
     isolate,
   });
-  return { env, config, store, source: pullThrough, pullThrough, upstream, kv, now, metrics, isolate, defer, ctx };
+  const access = new PullAccess(config, now);
+  return { env, config, store, source: pullThrough, pullThrough, upstream, kv, now, metrics, isolate, access, defer, ctx };
 }
 
 function edgeCache(config: Config, services: Partial<WorkerServices>): EdgeCache {
@@ -98,9 +101,13 @@ function edgeCache(config: Config, services: Partial<WorkerServices>): EdgeCache
   return cache ? new CacheApiEdgeCache(cache) : NO_EDGE_CACHE;
 }
 
-/** The response with `X-Edge-Cost`; rebuilt around the same body, which is never read here. */
-function withEdgeCost(response: Response, metrics: RequestMetrics): Response {
+/**
+ * The response with `X-Edge-Cost`, rebuilt around the same body, which is never read here;
+ * for private content, `Cache-Control: private` so no shared cache keeps it for others.
+ */
+function withEdgeCost(response: Response, metrics: RequestMetrics, servedPrivate: boolean): Response {
   const out = new Response(response.body, response);
   out.headers.set('X-Edge-Cost', formatEdgeCost(metrics));
+  if (servedPrivate) out.headers.set('Cache-Control', privateCacheControl(out.headers.get('Cache-Control')));
   return out;
 }

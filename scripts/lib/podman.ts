@@ -30,9 +30,10 @@ export class Podman {
     return new Podman(dir);
   }
 
-  /** `podman pull --platform PLATFORM REF`, then `podman image inspect` of what it pulled. */
-  async pull(ref: string, platform: string): Promise<PulledImage> {
-    await this.run(['pull', '--quiet', '--platform', platform, ref]);
+  /** `podman pull --platform PLATFORM [--creds USER:PASSWORD] REF`, then `podman image inspect` of what it pulled. */
+  async pull(ref: string, platform: string, creds?: { username: string; password: string }): Promise<PulledImage> {
+    const credsFlag = creds ? ['--creds', `${creds.username}:${creds.password}`] : [];
+    await this.run(['pull', '--quiet', '--platform', platform, ...credsFlag, ref]);
     const [image] = JSON.parse((await this.run(['image', 'inspect', ref])).toString()) as {
       Id: string;
       Digest: string;

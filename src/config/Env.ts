@@ -8,6 +8,10 @@ export interface Env {
   ADMIN_TOKEN?: string;
   UPSTREAMS?: string;
   UPSTREAM_CREDENTIALS?: string;
+  /** Secret: token(s) clients present to pull what anonymous clients may not. */
+  PULL_TOKEN?: string;
+  /** `public` (default), `all`, `none`, or `public` and registry hosts anonymous clients may pull from. */
+  ANONYMOUS_PULL?: string;
   TAG_TTL?: string;
   STALE_TTL?: string;
   NEGATIVE_TTL?: string;

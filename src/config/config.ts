@@ -25,6 +25,15 @@ export interface Config {
   freshness: { tagTtl: number; staleTtl: number; negativeTtl: number };
   /** Answer manifests from the per-data-centre Cache API in front of KV (`EDGE_CACHE`, default on). */
   edgeCache: boolean;
+  /** Who may pull what (`PULL_TOKEN`, `ANONYMOUS_PULL`); see src/auth/PullAccess.ts. */
+  pull: PullConfig;
+}
+
+export interface PullConfig {
+  /** Secrets a client proves to pull from registries anonymous clients may not; none → nobody can. */
+  tokens: string[];
+  /** Registries anonymous clients may pull from: `all`, or `public` ones and those listed. */
+  anonymous: { all: boolean; public: boolean; registries: string[] };
 }
 
 export interface UpstreamConfig {
@@ -71,6 +80,7 @@ export function parseConfig(env: Env): Config {
       negativeTtl: seconds('NEGATIVE_TTL', env.NEGATIVE_TTL, 30),
     },
     edgeCache: onOff('EDGE_CACHE', env.EDGE_CACHE, true),
+    pull: { tokens: parsePullTokens(env.PULL_TOKEN), anonymous: parseAnonymousPull(env.ANONYMOUS_PULL) },
   };
   if (config.freshness.staleTtl < config.freshness.tagTtl) throw invalid('STALE_TTL', 'must not be below TAG_TTL');
   const blobOrigin = nonEmpty(env.BLOB_ORIGIN);
@@ -137,6 +147,37 @@ function parseUpstreams(value: string | undefined, credentials: string | undefin
     }
   }
   return upstreams;
+}
+
+/** A pull token is a secret: long enough not to be guessed, and free of separators. */
+const PULL_TOKEN = /^[\x21-\x7e]{16,512}$/;
+
+/** `PULL_TOKEN` (a secret) = one or more tokens separated by commas or whitespace (for rotation). */
+function parsePullTokens(value: string | undefined): string[] {
+  const tokens = (value ?? '').split(/[\s,]+/).filter(Boolean);
+  // Never echo a token in an error: say which one by position.
+  tokens.forEach((token, i) => {
+    if (!PULL_TOKEN.test(token)) throw invalid('PULL_TOKEN', `token ${i + 1} must be 16 to 512 printable ASCII characters`);
+  });
+  return tokens;
+}
+
+/**
+ * `ANONYMOUS_PULL` = `all`, `none`, or a list of `public` and registry hosts (commas or
+ * whitespace). `public` (the default) means registries pulled without UPSTREAM_CREDENTIALS.
+ */
+function parseAnonymousPull(value: string | undefined): PullConfig['anonymous'] {
+  const items = (nonEmpty(value) ?? 'public').toLowerCase().split(/[\s,]+/).filter(Boolean);
+  if (items.length === 1 && items[0] === 'all') return { all: true, public: true, registries: [] };
+  if (items.length === 1 && items[0] === 'none') return { all: false, public: false, registries: [] };
+  const anonymous = { all: false, public: false, registries: [] as string[] };
+  for (const item of items) {
+    if (item === 'all' || item === 'none') throw invalid('ANONYMOUS_PULL', `"${item}" cannot be combined with anything else`);
+    if (item === 'public') anonymous.public = true;
+    else if (/^[a-z0-9.-]+(:[0-9]{1,5})?$/.test(item)) anonymous.registries.push(item);
+    else throw invalid('ANONYMOUS_PULL', `"${item}" is not all, none, public or a registry host`);
+  }
+  return anonymous;
 }
 
 function seconds(variable: string, value: string | undefined, fallback: number): number {

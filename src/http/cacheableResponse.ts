@@ -18,6 +18,13 @@ export function cacheControl(seconds: number): string {
   return `public, max-age=${seconds}, s-maxage=${seconds}`;
 }
 
+/** `public, max-age=N, s-maxage=N` → `private, max-age=N`; `no-store` stays as it is. */
+export function privateCacheControl(value: string | null): string {
+  const directives = (value ?? '').split(',').map((d) => d.trim()).filter((d) => d && !/^(public|private|s-maxage=.*)$/i.test(d));
+  if (directives.some((d) => d.toLowerCase() === 'no-store')) return directives.join(', ');
+  return ['private', ...directives].join(', ');
+}
+
 /** A strong ETag from the SHA-256 of the body: 128 bits are plenty to tell versions apart. */
 export async function bodyEtag(body: Uint8Array): Promise<string> {
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', body));

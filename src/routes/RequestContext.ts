@@ -1,4 +1,5 @@
 /** What every route handler receives besides the request: configuration and services. */
+import type { PullAccess } from '../auth/PullAccess';
 import type { Config } from '../config/config';
 import type { Env } from '../config/Env';
 import type { ManifestSource } from '../resolve/ManifestSource';
@@ -34,6 +35,8 @@ export interface RequestContext {
   metrics: RequestMetrics;
   /** This isolate's memory: in-flight work, backoffs, running totals. */
   isolate: IsolateState;
+  /** Who this request may pull from; remembers whether it was served private content. */
+  access: PullAccess;
   /** Runs work after the response, kept alive with `ctx.waitUntil`. */
   defer: (task: () => Promise<unknown>) => void;
   ctx: ExecutionContext;

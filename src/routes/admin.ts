@@ -5,6 +5,7 @@
  * - `PUT /admin/manifests/<name>@<digest>`: store a manifest by digest (the body must hash to it);
  * - `DELETE /admin/tags/<name>:<tag>`: purge the tag.
  */
+import { constantTimeEqual } from '../auth/constantTimeEqual';
 import { readBody } from '../http/readBody';
 import { jsonResponse } from '../http/jsonResponse';
 import { parseManifest, MAX_MANIFEST_BYTES } from '../oci/manifest';
@@ -23,16 +24,6 @@ export async function authorizeAdmin(request: Request, { config }: RequestContex
       'WWW-Authenticate': 'Bearer realm="admin"',
     });
   }
-}
-
-/** Compares SHA-256 hashes of both strings, so neither length nor content leaks through timing. */
-async function constantTimeEqual(given: string, expected: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest('SHA-256', encoder.encode(given)),
-    crypto.subtle.digest('SHA-256', encoder.encode(expected)),
-  ]);
-  return crypto.subtle.timingSafeEqual(a, b);
 }
 
 export async function putTag(request: Request, reference: string, context: RequestContext): Promise<Response> {

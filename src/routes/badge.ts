@@ -53,6 +53,7 @@ async function badgeAnswer(request: Request, reference: string, context: Request
   try {
     options = parseBadgeOptions(new URL(request.url).searchParams);
     const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
+    await context.access.authorize(request, ref.image);
     const top = await loadReference(context.source, ref);
     const entries = indexEntries(top);
     const platforms = entries && listPlatforms(entries).map((offer) => offer.platform);

@@ -24,6 +24,7 @@ const PASSED_STATUSES = [200, 206, 416];
 export async function getBlob(request: Request, name: string, digest: string, context: RequestContext): Promise<Response> {
   const { config } = context;
   const image = registryImageName(request, name, config);
+  await context.access.authorize(request, image);
   assertDigest(digest);
   const origin = config.blobOrigin;
   if (origin) {

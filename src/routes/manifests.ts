@@ -25,9 +25,10 @@ export async function getManifest(
   request: Request,
   name: string,
   reference: string,
-  { config, source }: RequestContext,
+  { config, source, access }: RequestContext,
 ): Promise<Response> {
   const ref = registryReference(request, name, reference, config);
+  await access.authorize(request, ref.image);
   const top = await loadReference(source, ref);
   const cache = top.cache;
   if (ref.digest) return manifestResponse(request, top, { cacheControl: IMMUTABLE, cache });

@@ -53,6 +53,7 @@ export function faviconRoute(request: Request): Promise<Response> {
 async function imagePage(request: Request, reference: string, context: RequestContext): Promise<string> {
   const { config, source } = context;
   const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
+  await context.access.authorize(request, ref.image);
   const top = await loadReference(source, ref);
   const entries = indexEntries(top);
   const platforms = entries && (await Promise.all(offeredPlatforms(entries).map(async ({ platform, entry }): Promise<PlatformRow> => {

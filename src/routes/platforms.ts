@@ -10,6 +10,7 @@ import type { RequestContext } from './RequestContext';
 export async function listPlatformsRoute(request: Request, reference: string, context: RequestContext): Promise<Response> {
   const { config, source } = context;
   const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
+  await context.access.authorize(request, ref.image);
   const top = await loadReference(source, ref);
   const entries = indexEntries(top);
   const platforms = entries

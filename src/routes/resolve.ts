@@ -15,6 +15,7 @@ import { platformVary, requestPlatformOf } from './requestPlatformOf';
 export async function resolve(request: Request, reference: string, context: RequestContext): Promise<Response> {
   const { config, source } = context;
   const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
+  await context.access.authorize(request, ref.image);
   const requested = requestPlatformOf(request, config, true);
   const top = await loadReference(source, ref);
   const resolution = await resolvePlatform(source, ref, top, requested);

@@ -17,6 +17,7 @@ import { listPlatformsRoute } from './platforms';
 import type { RequestContext } from './RequestContext';
 import { resolve } from './resolve';
 import { listTags } from './tags';
+import { tokenRoute } from './token';
 
 type Args = [RequestContext];
 
@@ -38,7 +39,7 @@ export const router = Router<IRequest, Args>({
   catch: (err, request) => errorResponse(err, request.method),
   finally: [(response: Response, request: IRequest) => (request.method === 'HEAD' ? stripBody(response) : response)],
 })
-  .all('/v2', readOnly, versionCheck)
+  .all('/v2', readOnly, (r, c) => versionCheck(r as unknown as Request, c))
   .all('/v2/:name+/manifests/:reference', readOnly, (r, c) =>
     getManifest(r as unknown as Request, param(r, 'name'), param(r, 'reference'), c),
   )
@@ -52,18 +53,21 @@ export const router = Router<IRequest, Args>({
   .all('/badge/:ref+/shields.json', readOnly, (r, c) => badgeJsonRoute(r as unknown as Request, param(r, 'ref'), c))
   .all('/badge/:ref+', readOnly, (r, c) => badgeSvgRoute(r as unknown as Request, param(r, 'ref'), c))
   .all('/image/:ref+', readOnly, (r, c) => imagePageRoute(r as unknown as Request, param(r, 'ref'), c))
+  .get('/token', (r, c) => tokenRoute(r as unknown as Request, c))
   .get('/favicon.svg', (r) => faviconRoute(r as unknown as Request))
   .put('/admin/tags/:ref+', (r, c) => putTag(r as unknown as Request, param(r, 'ref'), c))
   .put('/admin/manifests/:ref+', (r, c) => putManifestByDigest(r as unknown as Request, param(r, 'ref'), c))
   .delete('/admin/tags/:ref+', (r, c) => deleteTag(r as unknown as Request, param(r, 'ref'), c))
   .post('/admin/refresh/:ref+', (r, c) => refreshTag(r as unknown as Request, param(r, 'ref'), c))
   .get('/admin/metrics', (r, c) => adminMetrics(r as unknown as Request, c))
-  .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>', '/badge/<name>:<tag>.svg', '/badge/<name>:<tag>/shields.json', '/image/<name>:<tag>'] }))
+  .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>', '/badge/<name>:<tag>.svg', '/badge/<name>:<tag>/shields.json', '/image/<name>:<tag>', '/token'] }))
   .all('*', (r) => {
     throw new RegistryError('NOT_FOUND', `not found: ${r.method} ${new URL(r.url).pathname}`);
   });
 
-function versionCheck(): Response {
+/** `GET /v2/`: the API version check, where clients also learn whether to fetch a token. */
+async function versionCheck(request: Request, context: RequestContext): Promise<Response> {
+  await context.access.checkVersion(request);
   return jsonResponse({}, { headers: { 'Docker-Distribution-API-Version': 'registry/2.0' } });
 }
 

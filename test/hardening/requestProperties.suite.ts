@@ -217,6 +217,33 @@ describe('hostile requests against the demo image in KV', () => {
   }, TIMEOUT);
 });
 
+describe('hostile Authorization against a worker closed to anonymous clients', () => {
+  it('serves the demo to the pull token alone; anything else is a 401, never a 500', async () => {
+    await seedDemo();
+    const token = 'hardening-pull-token-0123456789';
+    const vars = { PULL_TOKEN: token, ANONYMOUS_PULL: 'none' };
+    const valid = new Set([`Bearer ${token}`, `Basic ${btoa(`pull:${token}`)}`, `Basic ${btoa(`:${token}`)}`]);
+    const forged = fc
+      .tuple(fc.constantFrom('pull', 'anonymous', 'admin'), fc.nat(), fc.uint8Array({ minLength: 32, maxLength: 32 }))
+      .map(([grant, expires, sig]) => `Bearer pt1.${grant}.${expires + 1_700_000_000}.${btoa(String.fromCharCode(...sig)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`);
+    const authorization = fc.oneof(
+      fc.constantFrom(...valid),
+      forged,
+      fc.uint8Array({ maxLength: 64 }).map((bytes) => `Basic ${btoa(String.fromCharCode(...bytes))}`),
+      hostileString.map((s) => `Bearer ${s}`),
+      hostileString.map((s) => `Basic ${s}`),
+      hostileString,
+    ).map(headerValue);
+    const path = fc.constantFrom('/v2/demo/app/manifests/1.0', '/v2/demo/app/tags/list', '/v2/', '/resolve/demo/app:1.0', '/platforms/demo/app:1.0', '/token');
+    await checkProperty(SUITE, fc.asyncProperty(path, authorization, async (p, header) => {
+      const exchange = await send({ method: 'GET', url: `http://registry.test${p}`, headers: { Authorization: header } }, { vars });
+      const proves = valid.has(header.trim().replace(/^(\S+)\s+/, '$1 '));
+      const anonymousToken = p === '/token' && header.trim() === '';
+      expect(exchange.response.status, header).toBe(proves || anonymousToken ? 200 : 401);
+    }), 1_500);
+  }, TIMEOUT);
+});
+
 describe('hostile requests against a pull-through origin that fails', () => {
   it('are answered from the origin, stale from KV, or with a spec error; KV never holds a wrong manifest', async () => {
     const faults: (Fault | null)[] = [null, null, 'unavailable', 'rate-limited', 'timeout', 'wrong-bytes'];

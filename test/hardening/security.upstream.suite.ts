@@ -23,6 +23,8 @@ const SUITE = 'redirects and credentials';
 const TIMEOUT = 60_000;
 const USER = 'alice';
 const PASSWORD = 'Pa55-w0rd-XYZZY-never-shown';
+/** The worker's own PULL_TOKEN: the clients here prove it, since the origin is pulled with credentials. */
+const PULL_TOKEN = 'client-pull-token-0123456789';
 const ACCEPT_ALL = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
 
 afterAll(() => releaseConsole());
@@ -64,11 +66,12 @@ async function origin(options: FakeRegistryOptions & { private?: boolean }, cred
     BLOB_ORIGIN: '',
     EDGE_CACHE: 'off',
     NEGATIVE_TTL: '0',
+    PULL_TOKEN,
   };
   return { repository, fake, worker, vars, indexDigest: index.digest, childDigest: child.digest, blobDigest };
 }
 
-async function ask(o: Origin, method: string, path: string, headers: Record<string, string> = { Accept: ACCEPT_ALL }): Promise<Exchange> {
+async function ask(o: Origin, method: string, path: string, headers: Record<string, string> = { Accept: ACCEPT_ALL, Authorization: `Bearer ${PULL_TOKEN}` }): Promise<Exchange> {
   const exchange = await dispatch(new Request(`http://registry.test${path}`, { method, headers }), { worker: o.worker, vars: o.vars });
   await expectSpecAnswer(exchange, 'https://storage.test');
   return exchange;
@@ -105,7 +108,7 @@ function visible(exchanges: Exchange[]): string {
 
 function secretsOf(fake: FakeRegistry): string[] {
   const basic = btoa(`${USER}:${PASSWORD}`);
-  return [PASSWORD, basic, encodeURIComponent(PASSWORD), ...fake.issuedTokens];
+  return [PASSWORD, basic, encodeURIComponent(PASSWORD), PULL_TOKEN, ...fake.issuedTokens];
 }
 
 function expectNoSecret(text: string, fake: FakeRegistry): void {
@@ -257,7 +260,7 @@ describe('upstream credentials', () => {
   });
 });
 
-describe('private repositories (docs/security.md "What is not covered")', () => {
+describe('private repositories', () => {
   it('without credentials: 401 UNAUTHORIZED from the origin is passed on, and nothing is cached', async () => {
     const o = await origin({ auth: 'bearer', private: true }, null);
     const exchanges = await everyRoute(o);
@@ -266,11 +269,14 @@ describe('private repositories (docs/security.md "What is not covered")', () => 
     expect(again.response.status).toBe(401);
   });
 
-  it('with credentials: served to anonymous clients — the worker has no client authentication of its own', async () => {
+  it('with credentials: not served to anonymous clients (test/auth/pullAccess.test.ts has every route and setting)', async () => {
     const o = await origin({ auth: 'bearer', private: true });
-    const exchange = await ask(o, 'GET', `/v2/registry.test/${o.repository}/manifests/1.0`);
-    expect(exchange.response.status).toBe(200);
-    expect(exchange.response.headers.get('Docker-Content-Digest')).toBe(o.indexDigest);
+    const anonymous = await ask(o, 'GET', `/v2/registry.test/${o.repository}/manifests/1.0`, { Accept: ACCEPT_ALL });
+    expect(anonymous.response.status).toBe(401);
+    expect(o.fake.requests).toEqual([]);
+    const authorized = await ask(o, 'GET', `/v2/registry.test/${o.repository}/manifests/1.0`);
+    expect(authorized.response.status).toBe(200);
+    expect(authorized.response.headers.get('Docker-Content-Digest')).toBe(o.indexDigest);
   });
 
   it('a manifest known under one repository is never served under another by its digest', async () => {

@@ -13,12 +13,18 @@
  * | `token.test`        | token-auth registry           | reader, right         |
  * | `token-wrong.test`  | token-auth registry           | reader, wrong         |
  * | `token-anon.test`   | token-auth registry           | none                  |
+ * | `open.test`         | registry without auth         | none                  |
+ *
+ * The worker has a PULL_TOKEN, so the registries it pulls with credentials are served only to
+ * clients that prove it (src/auth/PullAccess.ts); skopeo and podman do so through the token
+ * flow (`GET /v2/` → 401 Bearer challenge → `GET /token` with Basic credentials).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WorkerServer } from '../../scripts/lib/miniflareWorker';
 import { formatPlatform } from '../../scripts/lib/ociLayout';
 import type { RegistryServer } from '../../scripts/lib/registryServer';
 import { TokenServer } from '../../scripts/lib/registryTokenServer';
+import { Podman } from '../../scripts/lib/podman';
 import { copyPlatform, inspectRaw, sha256Hex } from '../../scripts/lib/skopeo';
 import { ACCEPT_ALL, edgeCost, ociError } from './helpers/http';
 import { buildImages, REPOSITORY, startOrigin, type OriginImages } from './helpers/origin';
@@ -26,11 +32,16 @@ import { buildImages, REPOSITORY, startOrigin, type OriginImages } from './helpe
 const ALICE = { username: 'alice', password: 'basic-secret' };
 const WRITER = { username: 'writer', password: 'writer-secret' };
 const READER = { username: 'reader', password: 'reader-secret' };
+/** The worker's PULL_TOKEN, and the credentials clients log in with (any user name). */
+const PULL_TOKEN = 'integration-pull-token-0123456789';
+const CLIENT = { username: 'pull', password: PULL_TOKEN };
+const AUTHORIZED = { Accept: ACCEPT_ALL, Authorization: `Bearer ${PULL_TOKEN}` };
 
 let images: OriginImages;
 let basic: RegistryServer;
 let tokens: TokenServer;
 let bearer: RegistryServer;
+let open: RegistryServer;
 let worker: WorkerServer;
 
 beforeAll(async () => {
@@ -40,6 +51,7 @@ beforeAll(async () => {
     users: { writer: { password: WRITER.password, actions: ['pull', 'push'] }, reader: { password: READER.password, actions: ['pull'] } },
   });
   bearer = await startOrigin(images, { auth: tokens.registryAuth, label: 'token-auth registry', creds: WRITER });
+  open = await startOrigin(images, { label: 'registry without auth' });
   const upstreams = {
     'basic.test': basic.url,
     'basic-wrong.test': basic.url,
@@ -47,6 +59,7 @@ beforeAll(async () => {
     'token.test': bearer.url,
     'token-wrong.test': bearer.url,
     'token-anon.test': bearer.url,
+    'open.test': open.url,
   };
   const credentials = {
     'basic.test': `${ALICE.username}:${ALICE.password}`,
@@ -59,6 +72,7 @@ beforeAll(async () => {
     vars: {
       UPSTREAMS: Object.entries(upstreams).map(([host, url]) => `${host}=${url}`).join(','),
       UPSTREAM_CREDENTIALS: JSON.stringify(credentials),
+      PULL_TOKEN,
     },
   });
 });
@@ -67,6 +81,7 @@ afterAll(async () => {
   await worker?.stop();
   await basic?.dispose();
   await bearer?.dispose();
+  await open?.dispose();
   await tokens?.stop();
 });
 
@@ -74,12 +89,12 @@ const manifestPath = (host: string, tag: string) => `/v2/${host}/${REPOSITORY}/m
 
 describe.each(['basic.test', 'token.test'])('%s with the right credentials', (host) => {
   it('serves the index to skopeo byte for byte', async () => {
-    expect(sha256Hex(await inspectRaw(`${worker.host}/${host}/${REPOSITORY}:1.0`))).toBe(images.oci.index.digest);
+    expect(sha256Hex(await inspectRaw(`${worker.host}/${host}/${REPOSITORY}:1.0`, { creds: CLIENT }))).toBe(images.oci.index.digest);
   });
 
   it('serves linux/arm/v7 to skopeo copy, blobs included', async () => {
     const child = images.docker.children.find((c) => formatPlatform(c.platform) === 'linux/arm/v7')!;
-    const copied = await copyPlatform(`${worker.host}/${host}/${REPOSITORY}:1.0-docker`, { platform: child.platform });
+    const copied = await copyPlatform(`${worker.host}/${host}/${REPOSITORY}:1.0-docker`, { platform: child.platform, creds: CLIENT });
     expect(copied.digest).toBe(child.manifest.digest);
   });
 });
@@ -91,7 +106,7 @@ describe('token.test', () => {
     expect(issued[0]!.granted).toEqual([{ name: REPOSITORY, actions: ['pull'] }]);
     // A by-digest manifest not seen yet: an upstream GET with the cached token, no new token.
     const attestation = images.oci.children[5]!.attestation!;
-    const response = await worker.fetch(manifestPath('token.test', attestation.digest), { headers: { Accept: ACCEPT_ALL } });
+    const response = await worker.fetch(manifestPath('token.test', attestation.digest), { headers: AUTHORIZED });
     expect(response.status).toBe(200);
     expect(response.headers.get('Docker-Content-Digest')).toBe(attestation.digest);
     expect(edgeCost(response)).toMatchObject({ upstream: 1, tokens: 0 });
@@ -105,7 +120,7 @@ describe('wrong or missing credentials', () => {
     ['basic-anon.test', 401, 'UNAUTHORIZED', `basic-anon.test/${REPOSITORY}:1.0 is not cached: upstream basic-anon.test requires authentication for repository ${REPOSITORY} (or it does not exist there), and no credentials are configured for basic-anon.test in UPSTREAM_CREDENTIALS`],
     ['token-anon.test', 401, 'UNAUTHORIZED', `token-anon.test/${REPOSITORY}:1.0 is not cached: upstream token-anon.test requires authentication for repository ${REPOSITORY} (or it does not exist there), and no credentials are configured for token-anon.test in UPSTREAM_CREDENTIALS`],
   ] as const)('%s → %i %s', async (host, status, code, message) => {
-    const response = await worker.fetch(manifestPath(host, '1.0'), { headers: { Accept: ACCEPT_ALL } });
+    const response = await worker.fetch(manifestPath(host, '1.0'), { headers: AUTHORIZED });
     expect(response.status).toBe(status);
     expect(response.headers.get('Content-Type')).toBe('application/json');
     const error = await ociError(response);
@@ -114,7 +129,7 @@ describe('wrong or missing credentials', () => {
   });
 
   it('token-wrong.test → 403 DENIED naming the token endpoint that refused the user', async () => {
-    const response = await worker.fetch(manifestPath('token-wrong.test', '1.0'), { headers: { Accept: ACCEPT_ALL } });
+    const response = await worker.fetch(manifestPath('token-wrong.test', '1.0'), { headers: AUTHORIZED });
     expect(response.status).toBe(403);
     const error = await ociError(response);
     expect(error).toEqual({
@@ -126,8 +141,56 @@ describe('wrong or missing credentials', () => {
   });
 
   it('skopeo through the worker fails with the worker\'s message', async () => {
-    await expect(inspectRaw(`${worker.host}/basic-wrong.test/${REPOSITORY}:1.0`)).rejects.toThrow(
+    await expect(inspectRaw(`${worker.host}/basic-wrong.test/${REPOSITORY}:1.0`, { creds: CLIENT })).rejects.toThrow(
       /denied: basic-wrong\.test\/demo\/multi:1\.0 is not cached: upstream basic-wrong\.test refused user \\"alice\\"/,
     );
+  });
+});
+
+describe('pull access: registries pulled with credentials need the PULL_TOKEN', () => {
+  it('skopeo without credentials is refused with the worker\'s message, though the tag is cached', async () => {
+    await expect(inspectRaw(`${worker.host}/basic.test/${REPOSITORY}:1.0-docker`)).rejects.toThrow(
+      /authentication required: this repository needs a pull token/,
+    );
+  });
+
+  it('skopeo with a wrong PULL_TOKEN is refused at the worker\'s token endpoint', async () => {
+    await expect(inspectRaw(`${worker.host}/basic.test/${REPOSITORY}:1.0`, { creds: { username: 'pull', password: 'not-the-pull-token-xyz' } })).rejects.toThrow(
+      /unauthorized|invalid username\/password/i,
+    );
+  });
+
+  it('skopeo without credentials still pulls a registry the worker reaches without them (anonymous token)', async () => {
+    expect(sha256Hex(await inspectRaw(`${worker.host}/open.test/${REPOSITORY}:1.0`))).toBe(images.oci.index.digest);
+  });
+
+  it('podman pull --creds pull:<PULL_TOKEN> gets the image the origin has', async () => {
+    const podman = await Podman.create([worker.host]);
+    try {
+      const child = images.oci.children.find((c) => formatPlatform(c.platform) === 'linux/arm64/v8')!;
+      const pulled = await podman.pull(`${worker.host}/token.test/${REPOSITORY}:1.0`, 'linux/arm64', CLIENT);
+      expect(pulled.id).toBe(child.config.digest.slice('sha256:'.length));
+      expect(pulled.architecture).toBe('arm64');
+      await podman.removeAll();
+      await expect(podman.pull(`${worker.host}/token.test/${REPOSITORY}:1.0`, 'linux/arm64')).rejects.toThrow(/authentication required/);
+    } finally {
+      await podman.dispose();
+    }
+  });
+
+  it('curl-style: Bearer PULL_TOKEN or Basic on /resolve; nothing without', async () => {
+    const path = `/resolve/basic.test/${REPOSITORY}:1.0?platform=linux/arm/v7`;
+    const anonymous = await worker.fetch(path, { headers: { Accept: 'text/plain' } });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('WWW-Authenticate')).toBe(
+      `Bearer realm="${worker.url}/token",service="${new URL(worker.url).host}",scope="repository:${REPOSITORY}:pull"`,
+    );
+    const child = images.oci.children.find((c) => formatPlatform(c.platform) === 'linux/arm/v7')!;
+    for (const authorization of [`Bearer ${PULL_TOKEN}`, `Basic ${Buffer.from(`ci:${PULL_TOKEN}`).toString('base64')}`]) {
+      const response = await worker.fetch(path, { headers: { Accept: 'text/plain', Authorization: authorization } });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(`${child.manifest.digest}\n`);
+      expect(response.headers.get('Cache-Control')).toBe('private, no-cache');
+    }
   });
 });

@@ -1,0 +1,28 @@
+/**
+ * `GET /token?service=…&scope=…`: the token endpoint of the registry token flow, where the
+ * `Bearer realm` of our challenges sends clients (src/auth/PullAccess.ts). Basic credentials
+ * whose password is a PULL_TOKEN (any user name: `docker login -u pull`) get a `pull` token;
+ * no credentials get an `anonymous` one, good for what anonymous clients may pull anyway;
+ * wrong credentials get 401. `scope` is not needed: a pull token opens every repository.
+ * Only GET: OAuth2 clients fall back to it when a POST is answered 404, as the spec has them.
+ */
+import { issueToken } from '../auth/pullToken';
+import { jsonResponse } from '../http/jsonResponse';
+import { RegistryError } from '../oci/RegistryError';
+import type { RequestContext } from './RequestContext';
+
+export async function tokenRoute(request: Request, { config, access, now }: RequestContext): Promise<Response> {
+  if (config.pull.tokens.length === 0) throw new RegistryError('NOT_FOUND', 'this worker issues no tokens: no PULL_TOKEN is configured');
+  const identity = await access.identify(request);
+  if (identity === 'invalid') {
+    throw new RegistryError('UNAUTHORIZED', 'the credentials are not valid', null, {
+      'WWW-Authenticate': `Basic realm="${new URL(request.url).origin}/token"`,
+    });
+  }
+  const grant = identity === 'pull' ? 'pull' : 'anonymous';
+  const issued = await issueToken(grant, config.pull.tokens, now());
+  return jsonResponse(
+    { token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
+}
