@@ -45,6 +45,11 @@ export class Podman {
     return { id: image.Id, digest: image.Digest, repoDigests: image.RepoDigests, os: image.Os, architecture: image.Architecture };
   }
 
+  /** `podman login HOST` with its own auth file; rejects when podman reports failure. */
+  async login(host: string, creds: { username: string; password: string }): Promise<void> {
+    await this.run(['login', '--authfile', join(this.dir, 'auth.json'), '--tls-verify=false', '--username', creds.username, '--password', creds.password, host]);
+  }
+
   /** Removes every image, so the next pull fetches everything again. */
   async removeAll(): Promise<void> {
     await this.run(['rmi', '--all', '--force']);

@@ -17,8 +17,11 @@ import { RegistryError } from '../oci/RegistryError';
 import { equalsAny } from './constantTimeEqual';
 import { verifyToken, type Grant } from './pullToken';
 
-/** What a request's `Authorization` proves: a grant, nothing (no header), or a wrong secret. */
-export type Identity = Grant | 'none' | 'invalid';
+/**
+ * What a request's `Authorization` proves: the PULL_TOKEN itself (`token`, raw or as a Basic
+ * password), a grant of a token this worker issued, nothing (no header), or a wrong secret.
+ */
+export type Identity = 'token' | Grant | 'none' | 'invalid';
 
 /** Whether anonymous clients may pull from `registry` under `config`. */
 export function anonymousMayPull(config: Config, registry: string): boolean {
@@ -45,11 +48,11 @@ export class PullAccess {
       throw new RegistryError('DENIED', `${image.registry} is not open to anonymous clients, and this worker has no PULL_TOKEN`);
     }
     const identity = await this.identify(request);
-    if (identity === 'pull') {
+    if (identity === 'token' || identity === 'pull') {
       this.servedPrivate = true;
       return;
     }
-    throw unauthorized(request, identity, `repository:${image.repository}:pull`);
+    throw unauthorized(request, identity, `repository:${image.name}:pull`);
   }
 
   /**
@@ -76,9 +79,9 @@ async function identifyRequest(header: string | null, tokens: readonly string[],
   const [, scheme, value] = match as unknown as [string, string, string];
   if (scheme.toLowerCase() === 'basic') {
     const password = basicPassword(value);
-    return password !== undefined && (await equalsAny(password, tokens)) ? 'pull' : 'invalid';
+    return password !== undefined && (await equalsAny(password, tokens)) ? 'token' : 'invalid';
   }
-  if (await equalsAny(value, tokens)) return 'pull';
+  if (await equalsAny(value, tokens)) return 'token';
   return (await verifyToken(value, tokens, nowMs)) ?? 'invalid';
 }
 

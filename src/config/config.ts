@@ -3,6 +3,7 @@
  * (design.md "Configuration"). A bad value fails every request with an error naming the
  * variable, rather than misbehaving later.
  */
+import { canonicalRegistryHost } from '../oci/registryHost';
 import { RegistryError } from '../oci/RegistryError';
 import { normalizePlatform, parsePlatform } from '../platform';
 import type { Platform } from '../platform/Platform';
@@ -113,7 +114,8 @@ function parseUpstreams(value: string | undefined, credentials: string | undefin
   const upstreams: Record<string, UpstreamConfig> = Object.create(null) as Record<string, UpstreamConfig>;
   for (const pair of (value ?? '').split(/[\s,]+/).filter(Boolean)) {
     const at = pair.indexOf('=');
-    const host = pair.slice(0, at).toLowerCase();
+    // Docker Hub's aliases name one registry, as they do in image names (src/oci/registryHost.ts).
+    const host = canonicalRegistryHost(pair.slice(0, at));
     const base = pair.slice(at + 1).replace(/\/+$/, '');
     if (at <= 0 || !/^[a-z0-9.-]+(:[0-9]{1,5})?$/.test(host)) throw invalid('UPSTREAMS', `"${pair}" is not host=URL`);
     let url: URL;
@@ -124,6 +126,7 @@ function parseUpstreams(value: string | undefined, credentials: string | undefin
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('UPSTREAMS', `"${base}" must be http(s)`);
     if (url.search || url.hash || url.username) throw invalid('UPSTREAMS', `"${base}" must be a plain base URL`);
+    if (upstreams[host]) throw invalid('UPSTREAMS', `"${host}" is given twice (Docker Hub's aliases name one registry)`);
     upstreams[host] = { baseUrl: base };
   }
   if (credentials?.trim()) {
@@ -137,7 +140,7 @@ function parseUpstreams(value: string | undefined, credentials: string | undefin
       throw invalid('UPSTREAM_CREDENTIALS', 'expected a JSON object {"host": "user:password"}');
     }
     for (const [host, secret] of Object.entries(parsed)) {
-      const upstream = upstreams[host.toLowerCase()];
+      const upstream = upstreams[canonicalRegistryHost(host)];
       const colon = typeof secret === 'string' ? secret.indexOf(':') : -1;
       // Never echo the secret itself in an error.
       if (!upstream) throw invalid('UPSTREAM_CREDENTIALS', `"${host}" is not a registry in UPSTREAMS`);
@@ -168,13 +171,14 @@ function parsePullTokens(value: string | undefined): string[] {
  */
 function parseAnonymousPull(value: string | undefined): PullConfig['anonymous'] {
   const items = (nonEmpty(value) ?? 'public').toLowerCase().split(/[\s,]+/).filter(Boolean);
+  if (items.length === 0) throw invalid('ANONYMOUS_PULL', 'names nothing: use none to open no registry');
   if (items.length === 1 && items[0] === 'all') return { all: true, public: true, registries: [] };
   if (items.length === 1 && items[0] === 'none') return { all: false, public: false, registries: [] };
   const anonymous = { all: false, public: false, registries: [] as string[] };
   for (const item of items) {
     if (item === 'all' || item === 'none') throw invalid('ANONYMOUS_PULL', `"${item}" cannot be combined with anything else`);
     if (item === 'public') anonymous.public = true;
-    else if (/^[a-z0-9.-]+(:[0-9]{1,5})?$/.test(item)) anonymous.registries.push(item);
+    else if (/^[a-z0-9.-]+(:[0-9]{1,5})?$/.test(item)) anonymous.registries.push(canonicalRegistryHost(item));
     else throw invalid('ANONYMOUS_PULL', `"${item}" is not all, none, public or a registry host`);
   }
   return anonymous;

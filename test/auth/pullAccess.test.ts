@@ -7,7 +7,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createWorker } from '../../src/createWorker';
 import type { Env } from '../../src/config/Env';
+import { anonymousMayPull } from '../../src/auth/PullAccess';
 import { TOKEN_LIFETIME } from '../../src/auth/pullToken';
+import { parseConfig } from '../../src/config/config';
 import { RegistryClient } from '../../src/upstream/RegistryClient';
 import { clearUpstreamClients } from '../../src/upstream/upstreamFor';
 import { seedDemo } from '../helpers/demo';
@@ -97,7 +99,7 @@ function basic(user: string, password: string): string {
 
 /** The challenge the worker sends for the origin's repository. */
 function challenge(o: Origin, error?: string): string {
-  const params = ['realm="http://registry.test/token"', 'service="registry.test"', `scope="repository:${o.repository}:pull"`];
+  const params = ['realm="http://registry.test/token"', 'service="registry.test"', `scope="repository:registry.test/${o.repository}:pull"`];
   if (error) params.push(`error="${error}"`);
   return `Bearer ${params.join(',')}`;
 }
@@ -162,6 +164,31 @@ describe('a registry pulled with UPSTREAM_CREDENTIALS', () => {
     const o = await origin({ PULL_TOKEN: `${PULL}, ${OTHER}` });
     await expectServed(o, { Authorization: `Bearer ${OTHER}` });
     await expectServed(o, { Authorization: basic('pull', PULL) });
+  });
+
+  it('containerd\'s ?ns= names the registry as well as the path does', async () => {
+    const o = await origin({ PULL_TOKEN: PULL });
+    const paths = [`/v2/${o.repository}/manifests/1.0?ns=registry.test`, `/v2/${o.repository}/blobs/${o.blobDigest}?ns=registry.test`, `/v2/${o.repository}/tags/list?ns=REGISTRY.test`];
+    for (const path of paths) {
+      const anonymous = await ask(o, `GET ${path}`);
+      expect(anonymous.status, path).toBe(401);
+      expect(anonymous.headers.get('WWW-Authenticate'), path).toBe(`Bearer realm="http://registry.test/token",service="registry.test",scope="repository:${o.repository}:pull"`);
+    }
+    expect(o.fake.requests).toEqual([]);
+    for (const path of paths) expect([200, 307], path).toContain((await ask(o, `GET ${path}`, { Authorization: `Bearer ${PULL}` })).status);
+  });
+
+  it('a 304 or an error after the check is private too', async () => {
+    const o = await origin({ PULL_TOKEN: PULL });
+    const authorized = { Authorization: `Bearer ${PULL}` };
+    const first = await ask(o, `GET /v2/registry.test/${o.repository}/manifests/1.0`, authorized);
+    const etag = first.headers.get('ETag')!;
+    const again = await ask(o, `GET /v2/registry.test/${o.repository}/manifests/1.0`, { ...authorized, 'If-None-Match': etag });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('Cache-Control')).toBe('private, no-cache');
+    const missing = await ask(o, `GET /v2/registry.test/${o.repository}/manifests/2.0`, authorized);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('Cache-Control')).toBe('no-store');
   });
 
   it('what an authorized pull stored (KV, Cache API, isolate memory) is still refused to the next anonymous client', async () => {
@@ -242,12 +269,25 @@ describe('the token flow (GET /v2/ → GET /token → Bearer)', () => {
     await expectRefused(o, { Authorization: `Bearer ${issued}` }, 401, 'insufficient_scope');
   });
 
-  it('wrong credentials at /token: 401, no token', async () => {
+  it('wrong credentials at /token: 401 for docker login (offline_token=true), else an anonymous token', async () => {
     const o = await origin({ PULL_TOKEN: PULL });
-    const response = await ask(o, 'GET /token', { Authorization: basic('pull', OTHER) });
-    expect(response.status).toBe(401);
-    expect(response.headers.get('WWW-Authenticate')).toBe('Basic realm="http://registry.test/token"');
-    expect((await errorOf(response)).code).toBe('UNAUTHORIZED');
+    const login = await ask(o, 'GET /token?account=pull&client_id=docker&offline_token=true&service=registry.test', { Authorization: basic('pull', OTHER) });
+    expect(login.status).toBe(401);
+    expect(login.headers.get('WWW-Authenticate')).toBe('Basic realm="http://registry.test/token"');
+    expect((await errorOf(login)).code).toBe('UNAUTHORIZED');
+    // The Docker daemon sends its Docker Hub login to a mirror's realm: public images must still flow.
+    const hubLogin = await token(o, { Authorization: basic('hub-user', 'hub-password') });
+    expect((await ask(o, 'GET /v2/demo/app/manifests/1.0', { Authorization: `Bearer ${hubLogin}` })).status).toBe(200);
+    await expectRefused(o, { Authorization: `Bearer ${hubLogin}` }, 401, 'insufficient_scope');
+  });
+
+  it('an issued pull token cannot be renewed at /token: only the PULL_TOKEN itself gets a pull token', async () => {
+    const o = await origin({ PULL_TOKEN: PULL });
+    const issued = await token(o, { Authorization: basic('pull', PULL) });
+    const renewed = await token(o, { Authorization: `Bearer ${issued}` });
+    await expectRefused(o, { Authorization: `Bearer ${renewed}` }, 401, 'insufficient_scope');
+    const direct = await token(o, { Authorization: `Bearer ${PULL}` });
+    await expectServed(o, { Authorization: `Bearer ${direct}` });
   });
 
   it('a token expires after TOKEN_LIFETIME seconds', async () => {
@@ -291,6 +331,27 @@ describe('the token flow (GET /v2/ → GET /token → Bearer)', () => {
 });
 
 describe('configuration', () => {
+  it('refuses a registry given twice under Docker Hub aliases, and an ANONYMOUS_PULL naming nothing', async () => {
+    for (const [vars, message] of [
+      [{ UPSTREAMS: 'docker.io=https://a.example, index.docker.io=https://b.example' }, 'invalid configuration: UPSTREAMS: "docker.io" is given twice (Docker Hub\'s aliases name one registry)'],
+      [{ ANONYMOUS_PULL: ' , ' }, 'invalid configuration: ANONYMOUS_PULL: names nothing: use none to open no registry'],
+    ] as const) {
+      const response = await call('GET /v2/demo/app/manifests/1.0', { vars });
+      expect(response.status).toBe(500);
+      expect((await errorOf(response)).message).toBe(message);
+    }
+  });
+
+  it('names Docker Hub by any of its aliases, in UPSTREAMS, UPSTREAM_CREDENTIALS and ANONYMOUS_PULL alike', () => {
+    const hub = (vars: Partial<Env>) => parseConfig({ MANIFESTS: undefined!, ...vars } as Env);
+    const closed = hub({ UPSTREAMS: 'Index.Docker.io=https://registry-1.docker.io', UPSTREAM_CREDENTIALS: '{"registry-1.docker.io": "u:p"}' });
+    expect(closed.upstreams['docker.io']?.credentials).toEqual({ username: 'u', password: 'p' });
+    expect(anonymousMayPull(closed, 'docker.io')).toBe(false);
+    const open = hub({ UPSTREAMS: 'docker.io=https://registry-1.docker.io', UPSTREAM_CREDENTIALS: '{"docker.io": "u:p"}', ANONYMOUS_PULL: 'public, INDEX.docker.io' });
+    expect(anonymousMayPull(open, 'docker.io')).toBe(true);
+  });
+
+
   it.each([
     ['PULL_TOKEN', 'short', 'invalid configuration: PULL_TOKEN: token 1 must be 16 to 512 printable ASCII characters'],
     ['PULL_TOKEN', `${PULL} tiny`, 'invalid configuration: PULL_TOKEN: token 2 must be 16 to 512 printable ASCII characters'],

@@ -154,9 +154,9 @@ describe('pull access: registries pulled with credentials need the PULL_TOKEN', 
     );
   });
 
-  it('skopeo with a wrong PULL_TOKEN is refused at the worker\'s token endpoint', async () => {
+  it('skopeo with a wrong PULL_TOKEN gets only an anonymous token, and is refused', async () => {
     await expect(inspectRaw(`${worker.host}/basic.test/${REPOSITORY}:1.0`, { creds: { username: 'pull', password: 'not-the-pull-token-xyz' } })).rejects.toThrow(
-      /unauthorized|invalid username\/password/i,
+      /authentication required: this repository needs a pull token/,
     );
   });
 
@@ -178,12 +178,22 @@ describe('pull access: registries pulled with credentials need the PULL_TOKEN', 
     }
   });
 
+  it('podman login: the PULL_TOKEN passes; a wrong one passes too (anonymous token), as the README says', async () => {
+    const podman = await Podman.create([worker.host]);
+    try {
+      await podman.login(worker.host, CLIENT);
+      await podman.login(worker.host, { username: 'pull', password: 'not-the-pull-token-xyz' });
+    } finally {
+      await podman.dispose();
+    }
+  });
+
   it('curl-style: Bearer PULL_TOKEN or Basic on /resolve; nothing without', async () => {
     const path = `/resolve/basic.test/${REPOSITORY}:1.0?platform=linux/arm/v7`;
     const anonymous = await worker.fetch(path, { headers: { Accept: 'text/plain' } });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('WWW-Authenticate')).toBe(
-      `Bearer realm="${worker.url}/token",service="${new URL(worker.url).host}",scope="repository:${REPOSITORY}:pull"`,
+      `Bearer realm="${worker.url}/token",service="${new URL(worker.url).host}",scope="repository:basic.test/${REPOSITORY}:pull"`,
     );
     const child = images.oci.children.find((c) => formatPlatform(c.platform) === 'linux/arm/v7')!;
     for (const authorization of [`Bearer ${PULL_TOKEN}`, `Basic ${Buffer.from(`ci:${PULL_TOKEN}`).toString('base64')}`]) {

@@ -260,7 +260,13 @@ describe('a token-auth origin whose token endpoint fails', () => {
     registry = await startOrigin(images, { auth: { ...auth, realm: `${tokenProxy.url}/token` }, label: 'token-auth registry', creds: WRITER });
     worker = await WorkerServer.start({
       bundle: inject('workerBundle'),
-      vars: { UPSTREAMS: `origin.test=${registry.url}`, UPSTREAM_CREDENTIALS: JSON.stringify({ 'origin.test': `${WRITER.username}:${WRITER.password}` }), NEGATIVE_TTL: '0' },
+      vars: {
+        UPSTREAMS: `origin.test=${registry.url}`,
+        UPSTREAM_CREDENTIALS: JSON.stringify({ 'origin.test': `${WRITER.username}:${WRITER.password}` }),
+        // Pulled with credentials, yet open to this test's anonymous requests (README "Private registries").
+        ANONYMOUS_PULL: 'public, origin.test',
+        NEGATIVE_TTL: '0',
+      },
     });
   });
 
