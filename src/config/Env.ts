@@ -6,6 +6,8 @@ export interface Env {
   PLATFORM_HOSTS?: string;
   BLOB_ORIGIN?: string;
   ADMIN_TOKEN?: string;
+  /** Hosts an origin may redirect blobs to: `default` (well-known registries' storage), patterns, or `*`. */
+  BLOB_REDIRECT_HOSTS?: string;
   UPSTREAMS?: string;
   UPSTREAM_CREDENTIALS?: string;
   /** Secret: token(s) clients present to pull what anonymous clients may not. */

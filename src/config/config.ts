@@ -26,6 +26,12 @@ export interface Config {
   freshness: { tagTtl: number; staleTtl: number; negativeTtl: number };
   /** Answer manifests from the per-data-centre Cache API in front of KV (`EDGE_CACHE`, default on). */
   edgeCache: boolean;
+  /**
+   * Hosts an origin may redirect blobs to, handed on to clients (`BLOB_REDIRECT_HOSTS`):
+   * `host[:port]` or `*.domain` patterns; `any` hands on every http(s) host. The origin's own
+   * host is always allowed.
+   */
+  blobRedirectHosts: string[] | 'any';
   /** Who may pull what (`PULL_TOKEN`, `ANONYMOUS_PULL`); see src/auth/PullAccess.ts. */
   pull: PullConfig;
 }
@@ -36,6 +42,26 @@ export interface PullConfig {
   /** Registries anonymous clients may pull from: `all`, or `public` ones and those listed. */
   anonymous: { all: boolean; public: boolean; registries: string[] };
 }
+
+/**
+ * Where the well-known registries send blobs: Docker Hub (Cloudflare R2, formerly
+ * production.cloudflare.docker.com), GHCR (pkg-containers.githubusercontent.com), Quay (its CDN
+ * and S3), ECR (S3), Google (storage.googleapis.com, *.pkg.dev), Azure (blob storage), and
+ * CloudFront, which several use.
+ */
+export const DEFAULT_BLOB_REDIRECT_HOSTS: readonly string[] = [
+  '*.r2.cloudflarestorage.com',
+  '*.docker.com',
+  '*.docker.io',
+  '*.githubusercontent.com',
+  '*.quay.io',
+  '*.amazonaws.com',
+  '*.cloudfront.net',
+  'storage.googleapis.com',
+  '*.pkg.dev',
+  '*.blob.core.windows.net',
+  '*.azurecr.io',
+];
 
 export interface UpstreamConfig {
   /** Base URL of the registry API, without `/v2/` (e.g. `https://registry-1.docker.io`). */
@@ -81,6 +107,7 @@ export function parseConfig(env: Env): Config {
       negativeTtl: seconds('NEGATIVE_TTL', env.NEGATIVE_TTL, 30),
     },
     edgeCache: onOff('EDGE_CACHE', env.EDGE_CACHE, true),
+    blobRedirectHosts: parseBlobRedirectHosts(env.BLOB_REDIRECT_HOSTS),
     pull: { tokens: parsePullTokens(env.PULL_TOKEN), anonymous: parseAnonymousPull(env.ANONYMOUS_PULL) },
   };
   if (config.freshness.staleTtl < config.freshness.tagTtl) throw invalid('STALE_TTL', 'must not be below TAG_TTL');
@@ -150,6 +177,25 @@ function parseUpstreams(value: string | undefined, credentials: string | undefin
     }
   }
   return upstreams;
+}
+
+const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:[0-9]{1,5})?$/;
+
+/**
+ * `BLOB_REDIRECT_HOSTS` = `*` (any host), or `host[:port]` and `*.domain` patterns, commas or
+ * whitespace between, where `default` stands for DEFAULT_BLOB_REDIRECT_HOSTS (the default).
+ */
+function parseBlobRedirectHosts(value: string | undefined): string[] | 'any' {
+  const items = (nonEmpty(value) ?? 'default').toLowerCase().split(/[\s,]+/).filter(Boolean);
+  if (items.length === 1 && items[0] === '*') return 'any';
+  const hosts: string[] = [];
+  for (const item of items) {
+    if (item === '*') throw invalid('BLOB_REDIRECT_HOSTS', '"*" cannot be combined with anything else');
+    if (item === 'default') hosts.push(...DEFAULT_BLOB_REDIRECT_HOSTS);
+    else if (HOST_PATTERN.test(item)) hosts.push(item);
+    else throw invalid('BLOB_REDIRECT_HOSTS', `"${item}" is not a host or *.domain`);
+  }
+  return hosts;
 }
 
 /** A pull token is a secret: long enough not to be guessed, and free of separators. */

@@ -3,12 +3,14 @@
  * - with BLOB_ORIGIN: 307 to it. The Location is built from validated parts only and must stay
  *   on the configured origin: never an open redirect;
  * - else, when the name's registry has an origin: ask it. Its redirect target (S3, R2, a CDN)
- *   is handed on as a 307 — the client fetched it with `redirect: 'manual'`, so no credential
- *   was sent there, and a target carrying credentials itself is refused. Where the origin
+ *   is handed on as a 307 when its host is the origin's own or in BLOB_REDIRECT_HOSTS (502
+ *   otherwise) — the client fetched it with `redirect: 'manual'`, so no credential was sent
+ *   there, and a target carrying credentials itself is refused. Where the origin
  *   serves the blob itself, the body is streamed through as it arrives (never buffered), with
  *   its length, digest and range headers and its status (200, or 206 for a `Range` request);
  * - else 404 BLOB_UNKNOWN.
  */
+import type { Config } from '../config/config';
 import { assertDigest } from '../oci/grammar';
 import { RegistryError } from '../oci/RegistryError';
 import type { UpstreamBlob } from '../upstream/Upstream';
@@ -46,7 +48,7 @@ export async function getBlob(request: Request, name: string, digest: string, co
   if (!blob) {
     throw new RegistryError('BLOB_UNKNOWN', `blob unknown to upstream ${image.registry}: ${image.repository}@${digest}`, { digest });
   }
-  return blob.kind === 'redirect' ? redirect(safeLocation(blob, image.registry), digest) : streamed(blob.response, digest, image.registry);
+  return blob.kind === 'redirect' ? redirect(safeLocation(blob, image.registry, config), digest) : streamed(blob.response, digest, image.registry);
 }
 
 function redirect(location: string, digest: string): Response {
@@ -62,8 +64,11 @@ function redirect(location: string, digest: string): Response {
   });
 }
 
-/** The redirect target, if it is an absolute http(s) URL without credentials in it. */
-function safeLocation(blob: Extract<UpstreamBlob, { kind: 'redirect' }>, registry: string): string {
+/**
+ * The redirect target, if it is an absolute http(s) URL without credentials in it, on the
+ * origin's own host or one BLOB_REDIRECT_HOSTS allows.
+ */
+function safeLocation(blob: Extract<UpstreamBlob, { kind: 'redirect' }>, registry: string, config: Config): string {
   let url: URL;
   try {
     url = new URL(blob.location);
@@ -73,7 +78,17 @@ function safeLocation(blob: Extract<UpstreamBlob, { kind: 'redirect' }>, registr
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password) {
     throw new RegistryError('BAD_GATEWAY', `upstream ${registry} redirected the blob to a URL this worker will not hand on`);
   }
+  const base = config.upstreams[registry]?.baseUrl;
+  if ((!base || url.host !== new URL(base).host) && !hostAllowed(url.host, config.blobRedirectHosts)) {
+    throw new RegistryError('BAD_GATEWAY', `upstream ${registry} redirected the blob to ${url.host}, which is not in BLOB_REDIRECT_HOSTS`);
+  }
   return url.href;
+}
+
+/** `host` (lower-case, as URL gives it) against `host[:port]` and `*.domain` patterns. */
+function hostAllowed(host: string, patterns: Config['blobRedirectHosts']): boolean {
+  if (patterns === 'any') return true;
+  return patterns.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern));
 }
 
 function streamed(response: Response, digest: string, registry: string): Response {

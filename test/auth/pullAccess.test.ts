@@ -62,6 +62,7 @@ async function origin(vars: Partial<Env> = {}, fakeOptions: FakeRegistryOptions 
       UPSTREAM_CREDENTIALS: JSON.stringify({ 'registry.test': 'alice:origin-password' }),
       BLOB_ORIGIN: '',
       NEGATIVE_TTL: '0',
+      BLOB_REDIRECT_HOSTS: 'storage.test',
       ...vars,
     },
     indexDigest: index.digest,

@@ -282,6 +282,9 @@ describe('broken configurations', () => {
         STALE_TTL: value,
         NEGATIVE_TTL: value,
         EDGE_CACHE: value,
+        BLOB_REDIRECT_HOSTS: fc.oneof(value, fc.constantFrom('*', 'default', '*.', '*, default', 'a.example:99999')),
+        PULL_TOKEN: fc.oneof(value, fc.constantFrom(secret, `short ${secret}`, `${secret}\u00e9`, `${secret},${secret}`)),
+        ANONYMOUS_PULL: fc.oneof(value, fc.constantFrom('all', 'none', 'public', 'public, all', ',', 'docker.io ghcr.io')),
       },
       { requiredKeys: [] },
     );

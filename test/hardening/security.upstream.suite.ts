@@ -67,6 +67,8 @@ async function origin(options: FakeRegistryOptions & { private?: boolean }, cred
     EDGE_CACHE: 'off',
     NEGATIVE_TTL: '0',
     PULL_TOKEN,
+    // The fake origin keeps its blobs at storage.test.
+    BLOB_REDIRECT_HOSTS: 'storage.test',
   };
   return { repository, fake, worker, vars, indexDigest: index.digest, childDigest: child.digest, blobDigest };
 }
@@ -160,6 +162,16 @@ describe('blob redirects from a pull-through origin', () => {
     expect(exchange.response.headers.get('Location')).toBe(`https://storage.test/blobs/${o.blobDigest}?X-Amz-Signature=s1g`);
     expect(o.fake.requests.filter((r) => r.url.startsWith('https://storage.test'))).toEqual([]);
     expectNoSecret(visible([exchange]), o.fake);
+  });
+
+  it('refuses a target on a host BLOB_REDIRECT_HOSTS does not list (by default: the well-known registries\' storage)', async () => {
+    const o = await origin({ auth: 'bearer' });
+    for (const hosts of ['', 'default', 'cdn.storage.test', '*.storage.test']) {
+      const exchange = await dispatch(new Request(`http://registry.test/v2/registry.test/${o.repository}/blobs/${o.blobDigest}`, { headers: { Authorization: `Bearer ${PULL_TOKEN}` } }), { worker: o.worker, vars: { ...o.vars, BLOB_REDIRECT_HOSTS: hosts } });
+      expect(exchange.response.status, hosts).toBe(502);
+      expect(exchange.response.headers.get('Location'), hosts).toBeNull();
+      expectNoSecret(visible([exchange]), o.fake);
+    }
   });
 
   it.each([

@@ -187,15 +187,20 @@ describe('an anonymous origin behind a fault proxy', () => {
     expect(elsewhereHits.map((h) => h.authorization)).toEqual([undefined]);
   });
 
-  it('a blob redirected to a host that is not configured: handed on, never fetched by the worker; a javascript: target refused', async () => {
+  it('a blob redirected to a host that is not configured: 502 naming BLOB_REDIRECT_HOSTS, never fetched; the origin\'s own host handed on; a javascript: target refused', async () => {
     const digest = images.oci.children[0]!.manifest.digest; // any blob path will do: the proxy answers it
     const blobs = { path: /\/blobs\// };
     proxy.inject(blobs, { kind: 'redirect', location: `${elsewhereUrl}/blob?sig=1` });
     const before = elsewhereHits.length;
+    const refusedHost = await timed(`/v2/origin.test/${REPOSITORY}/blobs/${digest}`);
+    expect(await expectError(refusedHost, 502, 'BAD_GATEWAY')).toBe(`upstream origin.test redirected the blob to ${new URL(elsewhereUrl).host}, which is not in BLOB_REDIRECT_HOSTS`);
+    expect(refusedHost.response.headers.get('Location')).toBeNull();
+    expect(elsewhereHits.length).toBe(before);
+    proxy.clear();
+    proxy.inject(blobs, { kind: 'redirect', location: `${proxy.url}/storage/blob?sig=1` });
     const handedOn = await timed(`/v2/origin.test/${REPOSITORY}/blobs/${digest}`);
     expect(handedOn.response.status).toBe(307);
-    expect(handedOn.response.headers.get('Location')).toBe(`${elsewhereUrl}/blob?sig=1`);
-    expect(elsewhereHits.length).toBe(before);
+    expect(handedOn.response.headers.get('Location')).toBe(`${proxy.url}/storage/blob?sig=1`);
     proxy.clear();
     proxy.inject(blobs, { kind: 'redirect', location: 'javascript:alert(1)' });
     const refused = await timed(`/v2/origin.test/${REPOSITORY}/blobs/${digest}`);

@@ -20,7 +20,7 @@ function blobResponse(status: number, body: BodyInit | null, headers: Record<str
 
 describe('GET /v2/<name>/blobs/<digest> through an origin', () => {
   it("hands on the origin's redirect as a 307", async () => {
-    const h = harness();
+    const h = harness({ BLOB_REDIRECT_HOSTS: 'cdn.example.net' });
     const location = 'https://cdn.example.net/blobs/cc?X-Amz-Signature=abc&X-Amz-Expires=600';
     h.origin.blobs.set(`${h.repository}@${DIGEST}`, { kind: 'redirect', location });
     const response = await h.call(`GET /v2/${h.name}/blobs/${DIGEST}`);
@@ -30,6 +30,57 @@ describe('GET /v2/<name>/blobs/<digest> through an origin', () => {
     expect(response.headers.get('X-Edge-Cost')).toBe(edgeCost({ upstream: 1 }));
     expect(await response.text()).toBe('');
     expect(h.origin.calls).toEqual([`BLOB ${h.repository}@${DIGEST}`]);
+  });
+
+  it.each([
+    ['Docker Hub', 'https://docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com/registry-v2/docker/registry/v2/blobs/sha256/cc/data?X-Amz-Signature=abc'],
+    ['Docker Hub (older)', 'https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/sha256/cc/data'],
+    ['GHCR', 'https://pkg-containers.githubusercontent.com/ghcr1/blobs/sha256:cc?se=2026'],
+    ['Quay', 'https://cdn02.quay.io/sha256/cc/data'],
+    ['the origin itself', 'http://origin.test/v2/blob-store/cc'],
+  ])('hands on a redirect to %s by default', async (_, location) => {
+    const h = harness({ BLOB_REDIRECT_HOSTS: '' });
+    h.origin.blobs.set(`${h.repository}@${DIGEST}`, { kind: 'redirect', location });
+    const response = await h.call(`GET /v2/${h.name}/blobs/${DIGEST}`);
+    expect(response.status).toBe(307);
+    expect(response.headers.get('Location')).toBe(location);
+  });
+
+  it.each([
+    ['an unlisted host', 'https://evil.example/blob', ''],
+    ['a look-alike of a listed suffix', 'https://evil-githubusercontent.com/blob', ''],
+    ['the origin\'s host on another port', 'http://origin.test:8080/blob', ''],
+    ['a host outside an explicit list', 'https://pkg-containers.githubusercontent.com/blob', 'storage.example.com'],
+  ])('refuses a redirect to %s: 502 naming BLOB_REDIRECT_HOSTS, no Location', async (_, location, hosts) => {
+    const h = harness({ BLOB_REDIRECT_HOSTS: hosts });
+    h.origin.blobs.set(`${h.repository}@${DIGEST}`, { kind: 'redirect', location });
+    const response = await h.call(`GET /v2/${h.name}/blobs/${DIGEST}`);
+    expect(response.status).toBe(502);
+    expect(response.headers.get('Location')).toBeNull();
+    const error = await errorOf(response);
+    expect(error.code).toBe('BAD_GATEWAY');
+    expect(error.message).toBe(`upstream origin.test redirected the blob to ${new URL(location).host}, which is not in BLOB_REDIRECT_HOSTS`);
+  });
+
+  it.each([
+    ['*', 'https://anywhere.example/blob'],
+    ['default, *.example.net', 'https://cdn.example.net/blob'],
+    ['storage.example.com', 'https://storage.example.com/blob'],
+  ])('BLOB_REDIRECT_HOSTS=%s allows %s', async (hosts, location) => {
+    const h = harness({ BLOB_REDIRECT_HOSTS: hosts });
+    h.origin.blobs.set(`${h.repository}@${DIGEST}`, { kind: 'redirect', location });
+    expect((await h.call(`GET /v2/${h.name}/blobs/${DIGEST}`)).headers.get('Location')).toBe(location);
+  });
+
+  it.each([
+    ['*.', '"*." is not a host or *.domain'],
+    ['evil.example/path', '"evil.example/path" is not a host or *.domain'],
+    ['*, default', '"*" cannot be combined with anything else'],
+  ])('BLOB_REDIRECT_HOSTS=%j is a configuration error', async (hosts, reason) => {
+    const h = harness({ BLOB_REDIRECT_HOSTS: hosts });
+    const response = await h.call(`GET /v2/${h.name}/blobs/${DIGEST}`);
+    expect(response.status).toBe(500);
+    expect((await errorOf(response)).message).toBe(`invalid configuration: BLOB_REDIRECT_HOSTS: ${reason}`);
   });
 
   it.each([
