@@ -5,5 +5,8 @@ declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import('../src/index');
   }
-  interface Env extends ProjectEnv {}
+  interface Env extends ProjectEnv {
+    /** Test only: overrides the hardening suite's fast-check seed (vitest.config.ts). */
+    HARDENING_SEED: string;
+  }
 }

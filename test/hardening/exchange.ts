@@ -31,28 +31,26 @@ export interface DispatchOptions {
   worker?: { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
 }
 
-/** Console output, captured while `dispatch` runs. */
-const captured: string[] = [];
-const spies: { mockRestore(): void }[] = [];
-
-function captureConsole(): void {
-  if (spies.length > 0) return;
-  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    spies.push(vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      captured.push(`${level}: ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}\n${a.stack ?? ''}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
-    }));
-  }
-}
-
-/** Stops capturing (console output goes to the terminal again). */
-export function releaseConsole(): void {
-  for (const spy of spies.splice(0)) spy.mockRestore();
+/**
+ * Captures console output into `logs` until the returned function is called. Once per dispatch,
+ * not once per file: a suite's `vi.restoreAllMocks()` would undo a file-wide capture for every
+ * later test, sending the worker's log lines, hostile input and all, to the vitest reporter.
+ */
+function captureConsole(logs: string[]): () => void {
+  const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+      logs.push(`${level}: ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}\n${a.stack ?? ''}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+    }),
+  );
+  return () => {
+    for (const spy of spies) spy.mockRestore();
+  };
 }
 
 /** Sends `request` to the worker (the real entry point unless `options.worker`), waiting for its background work. */
 export async function dispatch(request: Request, options: DispatchOptions = {}): Promise<Exchange> {
-  captureConsole();
-  captured.length = 0;
+  const logs: string[] = [];
+  const releaseConsole = captureConsole(logs);
   const ctx = createExecutionContext();
   const testEnv: Env = { ...(env as unknown as Env), ...TEST_VARS, ...options.vars };
   const target = options.worker ?? worker;
@@ -64,9 +62,10 @@ export async function dispatch(request: Request, options: DispatchOptions = {}):
     const response = await Promise.race([target.fetch(request, testEnv, ctx), hang]);
     const body = new Uint8Array(await Promise.race([response.arrayBuffer(), hang]));
     await Promise.race([waitOnExecutionContext(ctx), hang]);
-    return { request, response, body, logs: [...captured] };
+    return { request, response, body, logs };
   } finally {
     clearTimeout(timer);
+    releaseConsole();
   }
 }
 

@@ -4,7 +4,7 @@
  * generated across the suites, logs them, and asserts the run reached 100,000.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { casesBySuite, totalCases } from './cases';
+import { casesBySuite, HARDENING_SEED, totalCases } from './cases';
 import './pureProperties.suite';
 import './requestProperties.suite';
 import './manifestJson.suite';
@@ -16,7 +16,7 @@ import './security.upstream.suite';
 describe('generated cases', () => {
   it('total at least 100,000 across the hardening suites', () => {
     const bySuite = [...casesBySuite()].map(([suite, n]) => `${suite}: ${n}`).join(', ');
-    console.log(`hardening: ${totalCases()} generated cases (${bySuite})`);
+    console.log(`hardening: ${totalCases()} generated cases, seed ${HARDENING_SEED} (${bySuite})`);
     expect(totalCases()).toBeGreaterThanOrEqual(100_000);
   });
 });

@@ -16,7 +16,7 @@ import { selectManifest } from '../../src/platform/selectManifest';
 import { TEST_VARS } from '../helpers/worker';
 import { acceptHeader, encode, platformSpec } from './arbitraries';
 import { checkProperty } from './cases';
-import { dispatch, expectSpecAnswer, releaseConsole } from './exchange';
+import { dispatch, expectSpecAnswer } from './exchange';
 import { imageManifest, indexOf, manifestBytes, validDescriptor } from './manifestArbitraries';
 import { expectNoInjectedMarkup } from './markup';
 
@@ -29,7 +29,6 @@ let counter = 0;
 const stats = { stored: 0, refused: 0, resolved: 0, noMatch: 0 };
 
 afterAll(() => {
-  releaseConsole();
   console.log(`hardening, manifest JSON: ${stats.stored} stored, ${stats.refused} refused, ${stats.resolved} platforms resolved, ${stats.noMatch} without a match`);
 });
 

@@ -28,7 +28,7 @@ import {
   userAgent,
 } from './arbitraries';
 import { checkProperty } from './cases';
-import { dispatch, expectSpecAnswer, releaseConsole, type DispatchOptions } from './exchange';
+import { dispatch, expectSpecAnswer, type DispatchOptions } from './exchange';
 import { manifestBytes } from './manifestArbitraries';
 
 const SUITE = 'whole requests';
@@ -177,7 +177,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  releaseConsole();
   console.log(`hardening, whole requests: ${[...seen].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ')}`);
 });
 

@@ -116,6 +116,14 @@ describe('the token comparison', () => {
 });
 
 describe('tokens in responses and logs', () => {
+  // The checks below are only as good as the capture: an afterEach restoring all mocks once
+  // undid it for every test after the first, and `logs` stayed empty.
+  it('the logs an exchange carries are what the worker wrote, in this test as in the first', async () => {
+    const worker = { fetch: async () => (console.warn('token check'), new Response('ok')) };
+    const exchange = await dispatch(new Request('http://registry.test/v2/'), { worker });
+    expect(exchange.logs).toEqual(['warn: token check']);
+  });
+
   it('neither the configured token nor one offered appears in any answer or log line', async () => {
     await seedDemo();
     const offeredTokens = fc.string({ unit: 'grapheme-ascii', minLength: 12, maxLength: 40 }).map((s) => `offered-${s.replace(/\s/g, '_')}`);

@@ -7,7 +7,7 @@
  * over the fake registry of test/upstream (token and Basic auth, redirects, echoes).
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorker } from '../../src/createWorker';
 import type { Env } from '../../src/config/Env';
 import { sha256Digest } from '../../src/oci/digest';
@@ -17,7 +17,7 @@ import { TEST_VARS } from '../helpers/worker';
 import { dockerManifest, FakeRegistry, ociIndex, type FakeRegistryOptions } from '../upstream/fakeRegistry';
 import { digestLike, nameLike, sha256Like } from './arbitraries';
 import { checkProperty } from './cases';
-import { dispatch, expectSpecAnswer, releaseConsole, type Exchange } from './exchange';
+import { dispatch, expectSpecAnswer, type Exchange } from './exchange';
 
 const SUITE = 'redirects and credentials';
 const TIMEOUT = 60_000;
@@ -26,8 +26,6 @@ const PASSWORD = 'Pa55-w0rd-XYZZY-never-shown';
 /** The worker's own PULL_TOKEN: the clients here prove it, since the origin is pulled with credentials. */
 const PULL_TOKEN = 'client-pull-token-0123456789';
 const ACCEPT_ALL = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
-
-afterAll(() => releaseConsole());
 
 interface Origin {
   /** `team/private-<n>`: KV outlives a test, so each origin has repositories of its own. */
