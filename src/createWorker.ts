@@ -7,6 +7,7 @@
 import { getConfig, type Config } from './config/config';
 import type { Env } from './config/Env';
 import { errorResponse } from './http/errorResponse';
+import { withEdgeCost } from './http/withEdgeCost';
 import { router } from './routes/router';
 import type { RequestContext, UpstreamFactory } from './routes/RequestContext';
 import { BackgroundTasks } from './store/BackgroundTasks';
@@ -15,7 +16,7 @@ import { CacheApiEdgeCache, NO_EDGE_CACHE, type EdgeCache } from './store/EdgeCa
 import { IsolateState } from './store/IsolateState';
 import { ManifestStore } from './store/ManifestStore';
 import { PullThroughSource } from './store/PullThroughSource';
-import { createRequestMetrics, formatEdgeCost, zeroMetrics, type RequestMetrics } from './store/RequestMetrics';
+import { createRequestMetrics, formatEdgeCost, zeroMetrics } from './store/RequestMetrics';
 import type { Upstream } from './upstream/Upstream';
 
 export interface WorkerServices {
@@ -46,7 +47,7 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
         response = errorResponse(err, request.method);
       }
       // The cost is what the response needed: stamped before background work starts.
-      const costed = withEdgeCost(response, context?.metrics ?? zeroMetrics());
+      const costed = withEdgeCost(response, formatEdgeCost(context?.metrics ?? zeroMetrics()));
       background.flush();
       return costed;
     },
@@ -96,11 +97,4 @@ function edgeCache(config: Config, services: Partial<WorkerServices>): EdgeCache
   if (!config.edgeCache) return NO_EDGE_CACHE;
   const cache = services.cache ?? (typeof caches === 'undefined' ? undefined : caches.default);
   return cache ? new CacheApiEdgeCache(cache) : NO_EDGE_CACHE;
-}
-
-/** The response with `X-Edge-Cost`; rebuilt around the same body, which is never read here. */
-function withEdgeCost(response: Response, metrics: RequestMetrics): Response {
-  const out = new Response(response.body, response);
-  out.headers.set('X-Edge-Cost', formatEdgeCost(metrics));
-  return out;
 }
