@@ -40,7 +40,7 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
       let context: RequestContext | undefined;
       let response: Response;
       try {
-        context = createRequestContext(env, ctx, services, background);
+        context = createRequestContext(request, env, ctx, services, background);
         context.isolate.totals.requests++;
         response = await router.fetch(request, context);
       } catch (err) {
@@ -55,11 +55,13 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
 }
 
 /**
- * The context of one request: configuration (throws RegistryError UNKNOWN naming a bad
- * variable), KV counted into a fresh RequestMetrics, the pull-through source. Tests that call
- * the router directly make theirs here and replace what they fake (`{ ...context, source }`).
+ * The context of one request: its parsed URL, configuration (throws RegistryError UNKNOWN
+ * naming a bad variable), KV counted into a fresh RequestMetrics, the pull-through source.
+ * Tests that call the router directly make theirs here and replace what they fake
+ * (`{ ...context, source }`).
  */
 export function createRequestContext(
+  request: Request,
   env: Env,
   ctx: ExecutionContext,
   services: Partial<WorkerServices> = {},
@@ -90,7 +92,8 @@ export function createRequestContext(
     metrics,
     isolate,
   });
-  return { env, config, store, source: pullThrough, pullThrough, upstream, kv, now, metrics, isolate, defer, ctx };
+  const url = new URL(request.url);
+  return { url, env, config, store, source: pullThrough, pullThrough, upstream, kv, now, metrics, isolate, defer, ctx };
 }
 
 function edgeCache(config: Config, services: Partial<WorkerServices>): EdgeCache {

@@ -29,7 +29,7 @@ export const ERROR_BADGE_MAX_AGE = 60;
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'";
 
 export async function badgeSvgRoute(request: Request, reference: string, context: RequestContext): Promise<Response> {
-  const answer = await badgeAnswer(request, reference.replace(/\.svg$/, ''), context);
+  const answer = await badgeAnswer(reference.replace(/\.svg$/, ''), context);
   return cacheableResponse(request, await renderBadge(answer.content), {
     status: answer.status,
     maxAge: maxAgeOf(answer),
@@ -38,7 +38,7 @@ export async function badgeSvgRoute(request: Request, reference: string, context
 }
 
 export async function badgeJsonRoute(request: Request, reference: string, context: RequestContext): Promise<Response> {
-  const answer = await badgeAnswer(request, reference, context);
+  const answer = await badgeAnswer(reference, context);
   const maxAge = maxAgeOf(answer);
   return cacheableResponse(request, JSON.stringify(shieldsEndpoint(answer.content, maxAge)) + '\n', {
     status: answer.status,
@@ -48,10 +48,10 @@ export async function badgeJsonRoute(request: Request, reference: string, contex
 }
 
 /** What the badge says and its status; every failure, options included, becomes an error badge. */
-async function badgeAnswer(request: Request, reference: string, context: RequestContext): Promise<BadgeAnswer> {
+async function badgeAnswer(reference: string, context: RequestContext): Promise<BadgeAnswer> {
   let options: BadgeOptions | undefined;
   try {
-    options = parseBadgeOptions(new URL(request.url).searchParams);
+    options = parseBadgeOptions(context.url.searchParams);
     const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
     const top = await loadReference(context.source, ref);
     const entries = indexEntries(top);

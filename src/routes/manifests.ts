@@ -25,16 +25,16 @@ export async function getManifest(
   request: Request,
   name: string,
   reference: string,
-  { config, source }: RequestContext,
+  { url, config, source }: RequestContext,
 ): Promise<Response> {
-  const ref = registryReference(request, name, reference, config);
+  const ref = registryReference(url, name, reference, config);
   const top = await loadReference(source, ref);
   const cache = top.cache;
   if (ref.digest) return manifestResponse(request, top, { cacheControl: IMMUTABLE, cache });
 
   const accept = request.headers.get('Accept');
   const takesIndex = isIndexMediaType(top.mediaType) && acceptsIndex(accept, top.mediaType);
-  const requested = requestPlatformOf(request, config, !takesIndex);
+  const requested = requestPlatformOf(request, url, config, !takesIndex);
   const vary = platformVary(!takesIndex);
   if (!isIndexMediaType(top.mediaType) || (takesIndex && !requested.explicit)) {
     return manifestResponse(request, top, { cacheControl: REVALIDATE, vary, cache });

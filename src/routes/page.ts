@@ -24,7 +24,7 @@ export async function imagePageRoute(request: Request, reference: string, contex
   let status = 200;
   let body: string;
   try {
-    body = await imagePage(request, reference, context);
+    body = await imagePage(reference, context);
   } catch (err) {
     const error = describeError(err);
     status = error.status;
@@ -50,7 +50,7 @@ export function faviconRoute(request: Request): Promise<Response> {
   });
 }
 
-async function imagePage(request: Request, reference: string, context: RequestContext): Promise<string> {
+async function imagePage(reference: string, context: RequestContext): Promise<string> {
   const { config, source } = context;
   const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
   const top = await loadReference(source, ref);
@@ -70,7 +70,7 @@ async function imagePage(request: Request, reference: string, context: RequestCo
   })));
   const badge = platformBadge(entries && listPlatforms(entries).map((offer) => offer.platform), { filter: {} });
   return renderImagePage({
-    origin: new URL(request.url).origin,
+    origin: context.url.origin,
     reference: urlReference(ref, config.defaultRegistry),
     image: formatImageName(ref.image),
     pullName: familiarName(ref.image),

@@ -11,9 +11,8 @@ import { registryImageName } from './imageReference';
 import type { RequestContext } from './RequestContext';
 
 export async function listTags(request: Request, name: string, context: RequestContext): Promise<Response> {
-  const { config, store } = context;
-  const image = registryImageName(request, name, config);
-  const url = new URL(request.url);
+  const { url, config, store } = context;
+  const image = registryImageName(url, name, config);
   const nParam = url.searchParams.get('n');
   const last = url.searchParams.get('last');
   const n = nParam === null ? undefined : Number(nParam);
