@@ -7,8 +7,8 @@
 import { PullAccess } from './auth/PullAccess';
 import { getConfig, type Config } from './config/config';
 import type { Env } from './config/Env';
-import { privateCacheControl } from './http/cacheableResponse';
 import { errorResponse } from './http/errorResponse';
+import { withEdgeCost } from './http/withEdgeCost';
 import { router } from './routes/router';
 import type { RequestContext, UpstreamFactory } from './routes/RequestContext';
 import { BackgroundTasks } from './store/BackgroundTasks';
@@ -17,7 +17,7 @@ import { CacheApiEdgeCache, NO_EDGE_CACHE, type EdgeCache } from './store/EdgeCa
 import { IsolateState } from './store/IsolateState';
 import { ManifestStore } from './store/ManifestStore';
 import { PullThroughSource } from './store/PullThroughSource';
-import { createRequestMetrics, formatEdgeCost, zeroMetrics, type RequestMetrics } from './store/RequestMetrics';
+import { createRequestMetrics, formatEdgeCost, zeroMetrics } from './store/RequestMetrics';
 import type { Upstream } from './upstream/Upstream';
 
 export interface WorkerServices {
@@ -41,14 +41,14 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
       let context: RequestContext | undefined;
       let response: Response;
       try {
-        context = createRequestContext(env, ctx, services, background);
+        context = createRequestContext(request, env, ctx, services, background);
         context.isolate.totals.requests++;
         response = await router.fetch(request, context);
       } catch (err) {
         response = errorResponse(err, request.method);
       }
       // The cost is what the response needed: stamped before background work starts.
-      const costed = withEdgeCost(response, context?.metrics ?? zeroMetrics(), context?.access.servedPrivate ?? false);
+      const costed = withEdgeCost(response, formatEdgeCost(context?.metrics ?? zeroMetrics()), context?.access.servedPrivate ?? false);
       background.flush();
       return costed;
     },
@@ -56,11 +56,13 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
 }
 
 /**
- * The context of one request: configuration (throws RegistryError UNKNOWN naming a bad
- * variable), KV counted into a fresh RequestMetrics, the pull-through source. Tests that call
- * the router directly make theirs here and replace what they fake (`{ ...context, source }`).
+ * The context of one request: its parsed URL, configuration (throws RegistryError UNKNOWN
+ * naming a bad variable), KV counted into a fresh RequestMetrics, the pull-through source.
+ * Tests that call the router directly make theirs here and replace what they fake
+ * (`{ ...context, source }`).
  */
 export function createRequestContext(
+  request: Request,
   env: Env,
   ctx: ExecutionContext,
   services: Partial<WorkerServices> = {},
@@ -91,23 +93,13 @@ export function createRequestContext(
     metrics,
     isolate,
   });
+  const url = new URL(request.url);
   const access = new PullAccess(config, now);
-  return { env, config, store, source: pullThrough, pullThrough, upstream, kv, now, metrics, isolate, access, defer, ctx };
+  return { url, env, config, store, source: pullThrough, pullThrough, upstream, kv, now, metrics, isolate, access, defer, ctx };
 }
 
 function edgeCache(config: Config, services: Partial<WorkerServices>): EdgeCache {
   if (!config.edgeCache) return NO_EDGE_CACHE;
   const cache = services.cache ?? (typeof caches === 'undefined' ? undefined : caches.default);
   return cache ? new CacheApiEdgeCache(cache) : NO_EDGE_CACHE;
-}
-
-/**
- * The response with `X-Edge-Cost`, rebuilt around the same body, which is never read here;
- * for private content, `Cache-Control: private` so no shared cache keeps it for others.
- */
-function withEdgeCost(response: Response, metrics: RequestMetrics, servedPrivate: boolean): Response {
-  const out = new Response(response.body, response);
-  out.headers.set('X-Edge-Cost', formatEdgeCost(metrics));
-  if (servedPrivate) out.headers.set('Cache-Control', privateCacheControl(out.headers.get('Cache-Control')));
-  return out;
 }

@@ -29,26 +29,20 @@ const ARM64_LEVEL = /^v([89])(?:\.(\d))?$/;
 export function platformLadder(request: Platform, options: { strict?: boolean } = {}): Platform[] {
   const p = normalizePlatform(request);
   if (options.strict === true) return [p];
-  const step = (architecture: string, variant = ''): Platform => {
-    const s: Platform = { ...p, architecture };
-    if (variant === '') delete s.variant;
-    else s.variant = variant;
-    return s;
-  };
 
   switch (p.architecture) {
     case 'amd64': {
       const ladder = [p];
       const level = Number(NUMBERED.exec(p.variant ?? '')?.[1] ?? 0);
-      for (let n = level - 1; n >= 2; n--) ladder.push(step('amd64', `v${n}`));
-      if (level >= 2) ladder.push(step('amd64'));
-      ladder.push(step('386'));
+      for (let n = level - 1; n >= 2; n--) ladder.push(step(p, 'amd64', `v${n}`));
+      if (level >= 2) ladder.push(step(p, 'amd64'));
+      ladder.push(step(p, '386'));
       return ladder;
     }
     case 'arm': {
       const ladder = [p];
       const level = Number(NUMBERED.exec(p.variant ?? '')?.[1] ?? 0);
-      for (let n = level - 1; n >= 5; n--) ladder.push(step('arm', `v${n}`));
+      for (let n = level - 1; n >= 5; n--) ladder.push(step(p, 'arm', `v${n}`));
       return ladder;
     }
     case 'arm64': {
@@ -61,13 +55,21 @@ export function platformLadder(request: Platform, options: { strict?: boolean } 
       for (const [maj = 8, top = 0] of levels) {
         for (let m = top; m >= 0; m--) {
           // v8 is normalized away (plain arm64); v9.0 is plain v9.
-          ladder.push(step('arm64', maj === 8 && m === 0 ? '' : m === 0 ? `v${maj}` : `v${maj}.${m}`));
+          ladder.push(step(p, 'arm64', maj === 8 && m === 0 ? '' : m === 0 ? `v${maj}` : `v${maj}.${m}`));
         }
       }
-      for (let n = 8; n >= 5; n--) ladder.push(step('arm', `v${n}`));
+      for (let n = 8; n >= 5; n--) ladder.push(step(p, 'arm', `v${n}`));
       return ladder;
     }
     default:
       return [p];
   }
+}
+
+/** A ladder step: `p` with another architecture and variant ('' for none). */
+function step(p: Platform, architecture: string, variant = ''): Platform {
+  const s: Platform = { ...p, architecture };
+  if (variant === '') delete s.variant;
+  else s.variant = variant;
+  return s;
 }

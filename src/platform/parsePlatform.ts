@@ -30,18 +30,17 @@ const OTHER_PART = /^[A-Za-z0-9_.-]+$/;
  * // → { os: 'linux', architecture: 'arm64' }
  */
 export function parsePlatform(spec: string, defaults: Platform = DEFAULT_PLATFORM): Platform {
-  const invalid = (reason: string) => new InvalidPlatformError(spec, reason);
-  if (spec.includes('*')) throw invalid('wildcards are not supported');
+  if (spec.includes('*')) throw invalid(spec, 'wildcards are not supported');
   const parts = spec.split('/', 4); // a fourth part is already an error
-  if (parts.length > 3) throw invalid('expected at most three parts, os/architecture/variant');
-  if (parts.some((part) => part === '')) throw invalid(spec === '' ? 'it is empty' : 'it has an empty part');
+  if (parts.length > 3) throw invalid(spec, 'expected at most three parts, os/architecture/variant');
+  if (parts.some((part) => part === '')) throw invalid(spec, spec === '' ? 'it is empty' : 'it has an empty part');
 
   const [first = '', second, third] = parts;
   const osMatch = OS_PART.exec(first);
-  if (osMatch === null) throw invalid(`${JSON.stringify(first)} is not a valid os[(version[+features])]`);
+  if (osMatch === null) throw invalid(spec, `${JSON.stringify(first)} is not a valid os[(version[+features])]`);
   for (const part of parts.slice(1)) {
     if (!OTHER_PART.test(part)) {
-      throw invalid(`${JSON.stringify(part)} may only contain letters, digits, "_", "." and "-"`);
+      throw invalid(spec, `${JSON.stringify(part)} may only contain letters, digits, "_", "." and "-"`);
     }
   }
 
@@ -60,7 +59,7 @@ export function parsePlatform(spec: string, defaults: Platform = DEFAULT_PLATFOR
       platform.architecture = defaults.architecture;
       if (defaults.variant !== undefined && defaults.variant !== '') platform.variant = defaults.variant;
     } else if (hasOptions) {
-      throw invalid(`${JSON.stringify(name)} is not a known OS, and an architecture takes no (options)`);
+      throw invalid(spec, `${JSON.stringify(name)} is not a known OS, and an architecture takes no (options)`);
     } else {
       platform.os = defaults.os;
       platform.architecture = name;
@@ -70,9 +69,9 @@ export function parsePlatform(spec: string, defaults: Platform = DEFAULT_PLATFOR
     if (third !== undefined) platform.variant = third;
   }
 
-  if (normalizeOS(platform.os) === 'unknown') throw invalid('os "unknown" cannot be requested');
+  if (normalizeOS(platform.os) === 'unknown') throw invalid(spec, 'os "unknown" cannot be requested');
   if (normalizeArch(platform.architecture, '')[0] === 'unknown') {
-    throw invalid('architecture "unknown" cannot be requested');
+    throw invalid(spec, 'architecture "unknown" cannot be requested');
   }
   return platform;
 }
@@ -85,4 +84,8 @@ function decodeOption(raw: string, spec: string): string {
   } catch {
     throw new InvalidPlatformError(spec, `malformed percent-encoding in ${JSON.stringify(raw)}`);
   }
+}
+
+function invalid(spec: string, reason: string): InvalidPlatformError {
+  return new InvalidPlatformError(spec, reason);
 }

@@ -68,31 +68,28 @@ export interface PlatformRequestOptions {
  */
 export function requestedPlatform(input: PlatformRequestInput, options: PlatformRequestOptions): RequestedPlatform {
   const strict = isStrict(input.match);
-  const result = (platform: Platform, source: PlatformSource, explicit: boolean): RequestedPlatform => ({
-    platform: normalizePlatform(platform),
-    source,
-    strict,
-    explicit,
-  });
-
-  if (given(input.query)) return result(parseRequested(input.query, options.defaults, 'platform'), 'query', true);
+  if (given(input.query)) return result(parseRequested(input.query, options.defaults, 'platform'), 'query', strict, true);
   if (given(input.header)) {
-    return result(parseRequested(input.header, options.defaults, 'X-Platform header'), 'header', true);
+    return result(parseRequested(input.header, options.defaults, 'X-Platform header'), 'header', strict, true);
   }
   if (given(input.host)) {
     const name = hostName(input.host);
     const spec = Object.hasOwn(options.hosts, name) ? options.hosts[name] : undefined;
     if (spec !== undefined) {
-      return result(parseAs(spec, options.defaults, `platform pinned for host ${JSON.stringify(name)}`), 'host', true);
+      return result(parseAs(spec, options.defaults, `platform pinned for host ${JSON.stringify(name)}`), 'host', strict, true);
     }
   }
   if (input.mayInfer) {
     const fromAgent = given(input.userAgent) ? platformFromUserAgent(input.userAgent) : undefined;
-    if (fromAgent !== undefined) return result(fromAgent, 'user-agent', false);
+    if (fromAgent !== undefined) return result(fromAgent, 'user-agent', strict, false);
     const fromHints = input.hints === undefined ? undefined : platformFromClientHints(input.hints);
-    if (fromHints !== undefined) return result(fromHints, 'client-hints', false);
+    if (fromHints !== undefined) return result(fromHints, 'client-hints', strict, false);
   }
-  return result(options.defaults, 'default', false);
+  return result(options.defaults, 'default', strict, false);
+}
+
+function result(platform: Platform, source: PlatformSource, strict: boolean, explicit: boolean): RequestedPlatform {
+  return { platform: normalizePlatform(platform), source, strict, explicit };
 }
 
 /**

@@ -17,6 +17,8 @@ import type { Upstream } from '../upstream/Upstream';
 export type UpstreamFactory = (registry: string, config: Config, options: { metrics: RequestMetrics }) => Upstream | undefined;
 
 export interface RequestContext {
+  /** The request's URL, parsed once: routes read its query and host here. */
+  url: URL;
   env: Env;
   config: Config;
   /** The KV store itself, for writes (admin) and listings. */

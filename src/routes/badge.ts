@@ -51,7 +51,7 @@ export async function badgeJsonRoute(request: Request, reference: string, contex
 async function badgeAnswer(request: Request, reference: string, context: RequestContext): Promise<BadgeAnswer> {
   let options: BadgeOptions | undefined;
   try {
-    options = parseBadgeOptions(new URL(request.url).searchParams);
+    options = parseBadgeOptions(context.url.searchParams);
     const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
     await context.access.authorize(request, ref.image);
     const top = await loadReference(context.source, ref);

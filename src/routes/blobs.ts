@@ -25,7 +25,7 @@ const PASSED_STATUSES = [200, 206, 416];
 
 export async function getBlob(request: Request, name: string, digest: string, context: RequestContext): Promise<Response> {
   const { config } = context;
-  const image = registryImageName(request, name, config);
+  const image = registryImageName(context.url, name, config);
   await context.access.authorize(request, image);
   assertDigest(digest);
   const origin = config.blobOrigin;

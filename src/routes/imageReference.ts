@@ -10,16 +10,16 @@ import { parseImageName, type ImageName, type ImageReference } from '../oci/refe
 import { normalizeRegistryHost } from '../oci/registryHost';
 import type { Config } from '../config/config';
 
-/** The image a registry path names, honouring containerd's `ns` query parameter. */
-export function registryImageName(request: Request, name: string, config: Config): ImageName {
-  const ns = new URL(request.url).searchParams.get('ns');
+/** The image a registry path names, honouring containerd's `ns` query parameter of `url`. */
+export function registryImageName(url: URL, name: string, config: Config): ImageName {
+  const ns = url.searchParams.get('ns');
   const defaultRegistry = ns ? normalizeRegistryHost(ns) : config.defaultRegistry;
   return parseImageName(name, { defaultRegistry });
 }
 
 /** `reference` is a tag or a digest, as in `/v2/<name>/manifests/<reference>`. */
-export function registryReference(request: Request, name: string, reference: string, config: Config): ImageReference {
-  const image = registryImageName(request, name, config);
+export function registryReference(url: URL, name: string, reference: string, config: Config): ImageReference {
+  const image = registryImageName(url, name, config);
   if (reference.includes(':')) {
     assertDigest(reference);
     return { image, digest: reference, reference };

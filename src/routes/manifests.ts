@@ -25,9 +25,9 @@ export async function getManifest(
   request: Request,
   name: string,
   reference: string,
-  { config, source, access }: RequestContext,
+  { url, config, source, access }: RequestContext,
 ): Promise<Response> {
-  const ref = registryReference(request, name, reference, config);
+  const ref = registryReference(url, name, reference, config);
   await access.authorize(request, ref.image);
   const top = await loadReference(source, ref);
   const cache = top.cache;
@@ -35,7 +35,7 @@ export async function getManifest(
 
   const accept = request.headers.get('Accept');
   const takesIndex = isIndexMediaType(top.mediaType) && acceptsIndex(accept, top.mediaType);
-  const requested = requestPlatformOf(request, config, !takesIndex);
+  const requested = requestPlatformOf(request, url, config, !takesIndex);
   const vary = platformVary(!takesIndex);
   if (!isIndexMediaType(top.mediaType) || (takesIndex && !requested.explicit)) {
     return manifestResponse(request, top, { cacheControl: REVALIDATE, vary, cache });
@@ -68,26 +68,27 @@ interface ResponseOptions {
 
 function manifestResponse(request: Request, record: ManifestRecord, options: ResponseOptions): Response {
   const etag = etagFor(record.digest);
-  const headers = new Headers({
+  // One plain record, turned into the response's Headers once.
+  const headers: Record<string, string> = {
     'Docker-Content-Digest': record.digest,
     'Docker-Distribution-API-Version': 'registry/2.0',
     ETag: etag,
     'Cache-Control': options.cacheControl,
     'X-Content-Type-Options': 'nosniff',
     ...cacheStatusHeaders(options.cache),
-  });
-  if (options.vary) headers.set('Vary', options.vary.join(', '));
+  };
+  if (options.vary) headers.Vary = options.vary.join(', ');
   const resolved = options.resolved;
   if (resolved) {
-    if (resolved.resolution.platform) headers.set('X-Resolved-Platform', formatPlatform(resolved.resolution.platform));
-    headers.set('X-Platform-Source', resolved.source);
-    headers.set('X-Platform-Match', resolved.resolution.exact ? 'exact' : 'compatible');
-    headers.set('X-Index-Digest', resolved.resolution.top.digest);
+    if (resolved.resolution.platform) headers['X-Resolved-Platform'] = formatPlatform(resolved.resolution.platform);
+    headers['X-Platform-Source'] = resolved.source;
+    headers['X-Platform-Match'] = resolved.resolution.exact ? 'exact' : 'compatible';
+    headers['X-Index-Digest'] = resolved.resolution.top.digest;
   }
   if (ifNoneMatchHits(request.headers.get('If-None-Match'), etag)) {
     return new Response(null, { status: 304, headers });
   }
-  headers.set('Content-Type', record.mediaType);
-  headers.set('Content-Length', String(record.bytes.byteLength));
+  headers['Content-Type'] = record.mediaType;
+  headers['Content-Length'] = String(record.bytes.byteLength);
   return new Response(request.method === 'HEAD' ? null : record.bytes, { status: 200, headers });
 }

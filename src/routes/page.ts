@@ -71,7 +71,7 @@ async function imagePage(request: Request, reference: string, context: RequestCo
   })));
   const badge = platformBadge(entries && listPlatforms(entries).map((offer) => offer.platform), { filter: {} });
   return renderImagePage({
-    origin: new URL(request.url).origin,
+    origin: context.url.origin,
     reference: urlReference(ref, config.defaultRegistry),
     image: formatImageName(ref.image),
     pullName: familiarName(ref.image),

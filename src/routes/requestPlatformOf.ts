@@ -1,9 +1,11 @@
-/** Reads the platform-related parts of an HTTP request for the pure platform module (§10). */
+/**
+ * Reads the platform-related parts of an HTTP request for the pure platform module (§10):
+ * headers from `request`, the query and host from its parsed `url`.
+ */
 import type { Config } from '../config/config';
 import { requestedPlatform, type RequestedPlatform } from '../platform/requestPlatform';
 
-export function requestPlatformOf(request: Request, config: Config, mayInfer: boolean): RequestedPlatform {
-  const url = new URL(request.url);
+export function requestPlatformOf(request: Request, url: URL, config: Config, mayInfer: boolean): RequestedPlatform {
   const h = request.headers;
   return requestedPlatform(
     {

@@ -13,10 +13,10 @@ import type { RequestContext } from './RequestContext';
 import { platformVary, requestPlatformOf } from './requestPlatformOf';
 
 export async function resolve(request: Request, reference: string, context: RequestContext): Promise<Response> {
-  const { config, source } = context;
+  const { url, config, source } = context;
   const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
   await context.access.authorize(request, ref.image);
-  const requested = requestPlatformOf(request, config, true);
+  const requested = requestPlatformOf(request, url, config, true);
   const top = await loadReference(source, ref);
   const resolution = await resolvePlatform(source, ref, top, requested);
   const headers = { Vary: platformVary(true).join(', '), 'Cache-Control': 'no-cache' };

@@ -45,8 +45,8 @@ export const router = Router<IRequest, Args>({
   )
   .all('/v2/:name+/blobs/:digest', readOnly, (r, c) => getBlob(r as unknown as Request, param(r, 'name'), param(r, 'digest'), c))
   .all('/v2/:name+/tags/list', readOnly, (r, c) => listTags(r as unknown as Request, param(r, 'name'), c))
-  .all('/v2/*', readOnly, (r) => {
-    throw new RegistryError('NOT_FOUND', `no such registry endpoint: ${new URL(r.url).pathname}`);
+  .all('/v2/*', readOnly, (_r, c) => {
+    throw new RegistryError('NOT_FOUND', `no such registry endpoint: ${c.url.pathname}`);
   })
   .get('/resolve/:ref+', (r, c) => resolve(r as unknown as Request, param(r, 'ref'), c))
   .get('/platforms/:ref+', (r, c) => listPlatformsRoute(r as unknown as Request, param(r, 'ref'), c))
@@ -61,8 +61,8 @@ export const router = Router<IRequest, Args>({
   .post('/admin/refresh/:ref+', (r, c) => refreshTag(r as unknown as Request, param(r, 'ref'), c))
   .get('/admin/metrics', (r, c) => adminMetrics(r as unknown as Request, c))
   .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>', '/badge/<name>:<tag>.svg', '/badge/<name>:<tag>/shields.json', '/image/<name>:<tag>', '/token'] }))
-  .all('*', (r) => {
-    throw new RegistryError('NOT_FOUND', `not found: ${r.method} ${new URL(r.url).pathname}`);
+  .all('*', (r, c) => {
+    throw new RegistryError('NOT_FOUND', `not found: ${r.method} ${c.url.pathname}`);
   });
 
 /** `GET /v2/`: the API version check, where clients also learn whether to fetch a token. */

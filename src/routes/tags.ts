@@ -11,10 +11,9 @@ import { registryImageName } from './imageReference';
 import type { RequestContext } from './RequestContext';
 
 export async function listTags(request: Request, name: string, context: RequestContext): Promise<Response> {
-  const { config, store } = context;
-  const image = registryImageName(request, name, config);
+  const { url, config, store } = context;
+  const image = registryImageName(url, name, config);
   await context.access.authorize(request, image);
-  const url = new URL(request.url);
   const nParam = url.searchParams.get('n');
   const last = url.searchParams.get('last');
   const n = nParam === null ? undefined : Number(nParam);

@@ -40,25 +40,46 @@ export function zeroMetrics(): RequestMetrics {
   return { kvReads: 0, kvWrites: 0, cacheHits: 0, upstreamRequests: 0, tokenRequests: 0, manifestGets: 0, manifestHeads: 0 };
 }
 
+const OWN = Symbol('own counts');
+const TOTALS = Symbol('totals');
+
+interface ForwardingMetrics extends RequestMetrics {
+  [OWN]: RequestMetrics;
+  [TOTALS]: RequestMetrics | undefined;
+}
+
+/**
+ * The accessors of every request's counters, made once and shared: as 14 closures made per
+ * request they were some 5 % of a hot request's CPU in workerd.
+ */
+const FORWARDING: PropertyDescriptorMap = Object.fromEntries(
+  METRIC_FIELDS.map((field) => [
+    field,
+    {
+      enumerable: true,
+      get(this: ForwardingMetrics): number {
+        return this[OWN][field];
+      },
+      set(this: ForwardingMetrics, value: number): void {
+        const totals = this[TOTALS];
+        if (totals) totals[field] += value - this[OWN][field];
+        this[OWN][field] = value;
+      },
+    },
+  ]),
+);
+
 /**
  * A fresh per-request counter object that also adds every increment into `totals`. Callers use
  * it as a plain object (`metrics.kvReads++`); accessors forward the change.
  * @example const metrics = createRequestMetrics(isolateTotals); metrics.kvReads++;
  */
 export function createRequestMetrics(totals?: RequestMetrics): RequestMetrics {
-  const own = zeroMetrics();
-  const metrics = {} as RequestMetrics;
-  for (const field of METRIC_FIELDS) {
-    Object.defineProperty(metrics, field, {
-      enumerable: true,
-      get: () => own[field],
-      set: (value: number) => {
-        if (totals) totals[field] += value - own[field];
-        own[field] = value;
-      },
-    });
-  }
-  return metrics;
+  return Object.defineProperties({}, {
+    ...FORWARDING,
+    [OWN]: { value: zeroMetrics() },
+    [TOTALS]: { value: totals },
+  }) as ForwardingMetrics;
 }
 
 /**

@@ -32,8 +32,9 @@ async function ariaLabel(response: Response): Promise<string> {
 async function callWithSource(path: string, source: ManifestSource): Promise<Response> {
   const testEnv = { ...(env as unknown as Env), ...TEST_VARS };
   const store = new ManifestStore(testEnv.MANIFESTS);
-  const context: RequestContext = { ...createRequestContext(testEnv, createExecutionContext()), store, source };
-  return router.fetch(new Request(`http://registry.test${path}`), context);
+  const request = new Request(`http://registry.test${path}`);
+  const context: RequestContext = { ...createRequestContext(request, testEnv, createExecutionContext()), store, source };
+  return router.fetch(request, context);
 }
 
 function failingSource(error: RegistryError): ManifestSource {
