@@ -1,7 +1,9 @@
 /**
  * The worker with its services: builds each request's context (configuration, KV counted into
  * the request's metrics, the Cache API, the pull-through source, origin clients) and hands the
- * request to the router. Every response gets `X-Edge-Cost` with what it cost. `src/index.ts`
+ * request to the router. Every response gets `X-Edge-Cost` with what it cost. A GET answered
+ * from isolate memory alone is kept and given again to the same request while it holds
+ * (src/store/HotAnswers.ts), before any of that. `src/index.ts`
  * exports `createWorker()`; tests make their own with a fake origin and a clock.
  */
 import { PullAccess } from './auth/PullAccess';
@@ -11,8 +13,10 @@ import { errorResponse } from './http/errorResponse';
 import { withEdgeCost } from './http/withEdgeCost';
 import { router } from './routes/router';
 import type { RequestContext, UpstreamFactory } from './routes/RequestContext';
+import { AnswerBasis } from './store/AnswerBasis';
 import { BackgroundTasks } from './store/BackgroundTasks';
 import { CountingKV } from './store/CountingKV';
+import { HotAnswers } from './store/HotAnswers';
 import { CacheApiEdgeCache, NO_EDGE_CACHE, type EdgeCache } from './store/EdgeCache';
 import { IsolateState } from './store/IsolateState';
 import { ManifestStore } from './store/ManifestStore';
@@ -37,18 +41,30 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
   const services: WorkerServices = { upstreamFor: NO_UPSTREAMS, now: () => Date.now(), ...overrides };
   return {
     async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+      // Made on the first request: the clock does not run while a worker's global scope is evaluated.
+      const isolate = (services.isolate ??= new IsolateState(services.now()));
+      const answerKey = HotAnswers.keyOf(request);
+      const replay = answerKey === undefined ? undefined : isolate.answers.replay(answerKey, env, isolate, services.now());
+      if (replay) return replay;
+
       const background = new BackgroundTasks((promise) => ctx.waitUntil(promise));
+      const basis = new AnswerBasis();
       let context: RequestContext | undefined;
       let response: Response;
       try {
-        context = createRequestContext(request, env, ctx, services, background);
+        context = createRequestContext(request, env, ctx, services, background, basis);
         context.isolate.totals.requests++;
         response = await router.fetch(request, context);
       } catch (err) {
         response = errorResponse(err, request.method);
       }
       // The cost is what the response needed: stamped before background work starts.
-      const costed = withEdgeCost(response, formatEdgeCost(context?.metrics ?? zeroMetrics()), context?.access.servedPrivate ?? false);
+      const servedPrivate = context?.access.servedPrivate ?? false;
+      let costed = withEdgeCost(response, formatEdgeCost(context?.metrics ?? zeroMetrics()), servedPrivate);
+      if (answerKey !== undefined && context) {
+        const made = { basis, metrics: context.metrics, private: servedPrivate, deferred: background.pending > 0, now: services.now() };
+        costed = await isolate.answers.keep(answerKey, env, costed, made);
+      }
       background.flush();
       return costed;
     },
@@ -67,6 +83,7 @@ export function createRequestContext(
   ctx: ExecutionContext,
   services: Partial<WorkerServices> = {},
   background = new BackgroundTasks((promise) => ctx.waitUntil(promise)),
+  basis?: AnswerBasis,
 ): RequestContext {
   const config = getConfig(env);
   const now = services.now ?? (() => Date.now());
@@ -92,6 +109,7 @@ export function createRequestContext(
     defer,
     metrics,
     isolate,
+    basis,
   });
   const url = new URL(request.url);
   const access = new PullAccess(config, now);

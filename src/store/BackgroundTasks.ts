@@ -14,6 +14,11 @@ export class BackgroundTasks {
     else this.start(task);
   }
 
+  /** Tasks deferred and not yet started. */
+  get pending(): number {
+    return this.queue?.length ?? 0;
+  }
+
   /** Starts everything deferred so far; later tasks start immediately. */
   flush(): void {
     const queue = this.queue ?? [];

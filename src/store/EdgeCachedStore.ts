@@ -6,6 +6,7 @@
  * can still be served, and the next request will try again.
  */
 import { RegistryError } from '../oci/RegistryError';
+import type { AnswerBasis } from './AnswerBasis';
 import { NO_EDGE_CACHE, type EdgeCache } from './EdgeCache';
 import type { IsolateState } from './IsolateState';
 import { edgeManifestUrl, edgeTagUrl, tagKey, type ImageKey } from './keys';
@@ -36,6 +37,8 @@ export interface EdgeCachedStoreOptions {
   now: () => number;
   /** Runs work after the response (BackgroundTasks.defer). */
   defer: (task: () => Promise<unknown>) => void;
+  /** Told which tag reads came from isolate memory (src/http/HotAnswers.ts). */
+  basis?: AnswerBasis;
 }
 
 export class EdgeCachedStore {
@@ -52,8 +55,10 @@ export class EdgeCachedStore {
     const hot = this.memory ? this.options.isolate.hotTags.get(url) : undefined;
     if (hot && now < hot.until && now - hot.record.storedAt < freshMs) {
       metrics.cacheHits++;
+      this.options.basis?.usedHot(url, hot, hot.record.storedAt + freshMs);
       return hot.record;
     }
+    this.options.basis?.usedCold();
     const cached = await edge.get(url, now);
     if (cached && now - cached.storedAt < freshMs) {
       metrics.cacheHits++;

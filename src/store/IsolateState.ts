@@ -1,10 +1,12 @@
 /**
  * What one isolate remembers between requests: work in flight per key, origin backoffs after
- * a 429, the negative cache's in-memory copy, the last tag writes, hot records, and running totals for
+ * a 429, the negative cache's in-memory copy, the last tag writes, hot records and answers, and running totals for
  * `GET /admin/metrics`. Memory only — an isolate is one of many and may be evicted at any
  * time, so nothing here is needed for correctness, only to save work.
  */
+import type { HotTag } from './AnswerBasis';
 import { BoundedMap } from './BoundedMap';
+import { HotAnswers } from './HotAnswers';
 import type { CacheState, ManifestMetadata, ManifestRecord } from './ManifestRecord';
 import { zeroMetrics, type RequestMetrics } from './RequestMetrics';
 import { SingleFlight } from './SingleFlight';
@@ -30,9 +32,11 @@ export class IsolateState {
   /** Tag key → what this isolate last wrote there, bytes left out (KV takes one write per second per key). */
   readonly tagWrites = new BoundedMap<string, ManifestMetadata>(1_000);
   /** Edge-cache URL → a hot tag record and until when (ms) it may be answered from memory. */
-  readonly hotTags = new BoundedMap<string, { record: ManifestRecord; until: number }>(256);
+  readonly hotTags = new BoundedMap<string, HotTag>(256);
   /** Edge-cache URL → a manifest by digest (immutable), small ones only: see EdgeCachedStore. */
   readonly hotManifests = new BoundedMap<string, ManifestRecord>(256);
+  /** Answers of hot GET requests, given again to the same request while they hold. */
+  readonly answers = new HotAnswers();
   readonly totals: IsolateTotals;
 
   constructor(now: number = Date.now()) {

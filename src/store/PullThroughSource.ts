@@ -29,6 +29,7 @@ import type { Descriptor } from '../oci/manifestSchema';
 import { RegistryError } from '../oci/RegistryError';
 import type { ManifestSource } from '../resolve/ManifestSource';
 import type { Upstream } from '../upstream/Upstream';
+import type { AnswerBasis } from './AnswerBasis';
 import type { BinaryKV } from './BinaryKV';
 import type { EdgeCache } from './EdgeCache';
 import { EdgeCachedStore } from './EdgeCachedStore';
@@ -61,6 +62,8 @@ export interface PullThroughOptions {
   defer: (task: () => Promise<unknown>) => void;
   metrics: RequestMetrics;
   isolate: IsolateState;
+  /** Told which tag reads came from isolate memory (src/http/HotAnswers.ts). */
+  basis?: AnswerBasis;
 }
 
 /** What a forced refresh (`POST /admin/refresh/…`) found. */
@@ -75,8 +78,8 @@ export class PullThroughSource implements ManifestSource {
   private readonly negative: NegativeCache;
 
   constructor(private readonly options: PullThroughOptions) {
-    const { store, edge, isolate, metrics, now, defer } = options;
-    this.tiers = new EdgeCachedStore({ store, edge, isolate, metrics, now, defer });
+    const { store, edge, isolate, metrics, now, defer, basis } = options;
+    this.tiers = new EdgeCachedStore({ store, edge, isolate, metrics, now, defer, basis });
     this.negative = new NegativeCache(options.kv, isolate.missing, options.freshness.negativeTtl);
   }
 
@@ -114,6 +117,7 @@ export class PullThroughSource implements ManifestSource {
 
   /** A tag of a registry without an origin: whatever KV has, which never goes stale. */
   private async storedTag(image: ImageKey, tag: string): Promise<ManifestRecord | null> {
+    this.options.basis?.usedCold();
     const record = await this.options.store.getTag(image, tag);
     return record && withCache(record, { state: 'hit', ageSeconds: ageSeconds(this.options.now(), record.storedAt) });
   }
