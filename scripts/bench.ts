@@ -43,6 +43,10 @@ const TTL_SHAPE: LoadShape = smoke
   ? { threads: 1, connections: 8, seconds: 5, warmupSeconds: 1 }
   : { threads: 2, connections: 32, seconds: 10, warmupSeconds: 3 };
 const COLD_TAGS = smoke ? 1 : 8;
+const PAIRED_SHAPE: LoadShape = smoke
+  ? { threads: 1, connections: 8, seconds: 1, warmupSeconds: 0 }
+  : { threads: 2, connections: 32, seconds: 5, warmupSeconds: 1 };
+const PAIRED_ROUNDS = smoke ? 2 : 5;
 
 const started = performance.now();
 const log = (line: string): void => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
@@ -62,7 +66,7 @@ async function main(): Promise<number> {
   }
   let report: BenchReport;
   try {
-    const scenarios = await runScenarios({ env, shape: SHAPE, lightShape: LIGHT_SHAPE, ttlShape: TTL_SHAPE, ttlSeconds: TTL_SECONDS, log });
+    const scenarios = await runScenarios({ env, shape: SHAPE, lightShape: LIGHT_SHAPE, ttlShape: TTL_SHAPE, ttlSeconds: TTL_SECONDS, pairedRounds: PAIRED_ROUNDS, pairedShape: PAIRED_SHAPE, log });
     report = {
       smoke,
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -155,6 +159,10 @@ function completeness(report: BenchReport): string[] {
   }
   if (!report.bundle || !(report.bundle.gzipBytes > 0)) problems.push('no bundle size');
   if (!report.workerdProfile || !(report.workerdProfile.jsUsPerRequest > 0)) problems.push('no workerd CPU profile');
+  const paired = report.paired;
+  if (!paired || paired.rounds.length === 0 || !paired.rounds.every((r) => paired.targets.every((t) => r[t.id]! > 0))) {
+    problems.push('no paired-round numbers (scenario 2d)');
+  }
   return problems;
 }
 

@@ -6,6 +6,7 @@ import type { MachineInfo } from './machine';
 import type { FirstRequestResult, LoadRow, TtlResult } from './measure';
 import type { MicroResult } from './microbench';
 import type { ProfileSummary } from './runMicrobench';
+import { pairedRatio, type PairedResult } from './paired';
 import type { WorkerdProfile } from './workerdProfile';
 import { firstRequestSummary, fmt, ratios, targets, type Ratio, type Target } from './targets';
 import type { LoadShape } from './wrk';
@@ -25,6 +26,8 @@ export interface BenchReport {
   rows: LoadRow[];
   first: FirstRequestResult[];
   ttl?: TtlResult;
+  /** The hot paths and the floors in paired rounds (scripts/bench/paired.ts). */
+  paired?: PairedResult;
   micro?: MicroResult[];
   profiles: ProfileSummary[];
   /** Our isolate under load in workerd, profiled over the inspector. */
@@ -40,12 +43,24 @@ interface Table {
 
 const n = (x: number | undefined, digits = 1): string => (x === undefined ? '–' : fmt(x, digits));
 
+/** One line per round: req/s of each target and its ratio to the floor; then the medians. */
+function pairedTable(paired: PairedResult): Table {
+  const others = paired.targets.filter((t) => t.id !== 'floor');
+  return {
+    head: ['round', ...paired.targets.map((t) => `${t.name} req/s`), ...others.map((t) => `${t.id} ÷ floor`)],
+    rows: [
+      ...paired.rounds.map((r, i) => [String(i + 1), ...paired.targets.map((t) => fmt(r[t.id]!, 0)), ...others.map((t) => fmt(r[t.id]! / r.floor!, 3))]),
+      ['median', ...paired.targets.map(() => ''), ...others.map((t) => `**${fmt(pairedRatio(paired, t.id).median, 3)}**`)],
+    ],
+  };
+}
+
 function loadTable(report: BenchReport): Table {
   const rows = [...report.rows.filter((r) => !r.id.endsWith('@1')), ...(report.ttl ? [report.ttl.row] : [])];
   return {
     head: ['scenario', 'request', 'req/s', 'p50 ms', 'p99 ms', 'KV reads/1k', 'KV writes/1k', 'cache hits/1k', 'upstream/1k (manifests)'],
     rows: rows.map((r) => [
-      r.name,
+      r.errors ? `${r.name} (with errors: ${r.errors})` : r.name,
       r.request,
       fmt(r.load.rps, 0),
       fmt(r.load.p50, 3),
@@ -128,13 +143,14 @@ export function consoleReport(report: BenchReport): string {
   const parts = [
     textTable(loadTable(report)),
     textTable(latencyTable(report)),
+    report.paired ? textTable(pairedTable(report.paired)).replace(/\*\*/g, '') : '',
     report.first.length ? textTable(firstTable(report)) : '',
     report.micro ? textTable(microTable(report)) : '',
     report.bundle
       ? `bundle: ${fmt(report.bundle.bytes, 0)} bytes, ${fmt(report.bundle.gzipBytes, 0)} bytes gzip -9; largest: ${report.bundle.parts.slice(0, 4).map((p) => `${p.part} ${fmt(p.bytes / 1024, 0)} KiB`).join(', ')}`
       : '',
-    textTable(ratioTable(ratios(report.rows))),
-    textTable(targetTable(targets(report.rows, report.ttl, report.micro))),
+    textTable(ratioTable(ratios(report.rows, report.paired))),
+    textTable(targetTable(targets(report.rows, report.ttl, report.micro, report.paired))),
   ];
   return parts.filter(Boolean).join('\n\n');
 }
@@ -191,6 +207,17 @@ latency targets are judged here:
 
 ${markdownTable(latencyTable(report))}
 
+${report.paired ? `### Against the floor, in paired rounds
+
+The throughput target is judged here. The rows above were measured minutes apart, and this
+shared machine's speed drifts by more than the differences measured; so the floor, the floor
+answering our exact /resolve response (same status, headers and bytes, precomputed:
+scripts/bench/workers/answerFloor.js) and our hot paths run side by side and are loaded in turn,
+${shapeText(report.paired.shape)} each, ${report.paired.rounds.length} rounds in a turning order.
+Each round's ratios are measured seconds apart; the medians are the result.
+
+${markdownTable(pairedTable(report.paired))}
+` : ''}
 ${ttl ? `Refresh across TTL expiry (TAG_TTL=${ttl.ttlSeconds} s): ${ttl.manifestRequests} upstream manifest requests during ${fmt(ttl.row.load.seconds, 1)} s of load (${fmt(ttl.row.load.requests, 0)} client requests); per ${ttl.ttlSeconds} s window: ${ttl.perWindow.join(', ')}.` : ''}
 
 ## First request of a tag (pull-through, one request at a time)
@@ -207,11 +234,11 @@ ${report.bundle ? `Production bundle (\`wrangler deploy --dry-run --outdir\`): $
 
 ## Ratios
 
-${markdownTable(ratioTable(ratios(report.rows)))}
+${markdownTable(ratioTable(ratios(report.rows, report.paired)))}
 
 ## Targets (issue 5)
 
-${markdownTable(targetTable(targets(report.rows, report.ttl, report.micro)))}
+${markdownTable(targetTable(targets(report.rows, report.ttl, report.micro, report.paired)))}
 
 ${analysis}
 ${report.failures.length ? `\n## Scenarios that failed\n\n${report.failures.map((f) => `- ${f.scenario}: ${f.error}`).join('\n')}\n` : ''}`;

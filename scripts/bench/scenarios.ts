@@ -2,7 +2,9 @@
  * The load scenarios of issue 5, each starting what it measures and stopping it afterwards so
  * that only one system under test uses the CPU at a time:
  * 1. the floor (hello-world worker); 2. ours hot; 3. ours miss (first requests) and refresh
- * (steady state across TTL expiry); 4. the peers in front of the same origin.
+ * (steady state across TTL expiry); 4. the peers in front of the same origin. Then the hot
+ * paths again in paired rounds against the floor and the floor answering our exact /resolve
+ * response (scripts/bench/paired.ts), the one scenario where workers run side by side.
  */
 import { WorkerServer, type WorkerBundle } from '../lib/miniflareWorker';
 import { PROJECT_ROOT } from '../lib/project';
@@ -15,6 +17,7 @@ import {
 } from './benchEnvironment';
 import { parseEdgeCost } from './edgeCost';
 import { measureFirstRequests, measureLoad, measureTtlWindows, type FirstRequestResult, type LoadRow, type LoadTarget, type TtlResult } from './measure';
+import { captureAnswer, measurePaired, type PairedResult } from './paired';
 import { ProxyRegistry } from './proxyRegistry';
 import type { LoadShape } from './wrk';
 
@@ -26,6 +29,9 @@ export interface ScenarioOptions {
   /** Load for the TTL scenario (longer: several windows). */
   ttlShape: LoadShape;
   ttlSeconds: number;
+  /** Paired rounds against the floor: how many, and the load of each run. */
+  pairedRounds: number;
+  pairedShape: LoadShape;
   log: (line: string) => void;
 }
 
@@ -33,6 +39,7 @@ export interface ScenarioResults {
   rows: LoadRow[];
   first: FirstRequestResult[];
   ttl?: TtlResult;
+  paired?: PairedResult;
   /** Scenarios that could not run, with the reason. */
   failures: { scenario: string; error: string }[];
 }
@@ -85,7 +92,7 @@ export async function runScenarios(options: ScenarioOptions): Promise<ScenarioRe
       log(`1  floor with our hot path's I/O: hello-world + 2 ${io === 'kv' ? 'KV' : 'Cache API'} reads`);
       await withWorker(benchWorkerBundle(env.bundle, 'ioFloor.js'), { IO: io }, async (worker) => {
         results.rows.push(await measureLoad({
-          id: `floor-${io}`, name: `floor + 2 ${io === 'kv' ? 'KV' : 'Cache API'} reads`, baseUrl: worker.url, path: '/',
+          id: `floor-${io}`, name: `floor + 2 ${io === 'kv' ? 'KV' : 'Cache API'} reads`, baseUrl: worker.url, path: '/', reference: true,
         }, shape, env.proxy));
       });
     });
@@ -175,6 +182,25 @@ export async function runScenarios(options: ScenarioOptions): Promise<ScenarioRe
       id: 'origin-loopback', name: 'reference: origin on loopback, no RTT', baseUrl: env.origin.url,
       path: manifestPath(undefined, undefined, false), headers: acceptHeaders,
     }, shape, env.proxy));
+  });
+
+  await attempt(results, '2d paired rounds against the floor', log, async () => {
+    log(`2d hot paths against the floor, paired rounds (${options.pairedRounds} × ${options.pairedShape.seconds} s each)`);
+    await withWorker(env.bundle, ours(), async (worker) => {
+      await prime(worker, env, log);
+      const answer = await captureAnswer(`${worker.url}${resolvePath()}`);
+      if (answer.status !== 200) throw new Error(`${resolvePath()} answered ${answer.status}`);
+      await withWorker(benchWorkerBundle(env.bundle, 'hello.js'), {}, async (floor) => {
+        await withWorker(benchWorkerBundle(env.bundle, 'answerFloor.js'), { ANSWER: JSON.stringify(answer) }, async (answerFloor) => {
+          results.paired = await measurePaired([
+            { id: 'floor', name: 'floor: hello-world worker', url: `${floor.url}/` },
+            { id: 'answer', name: 'floor answering our /resolve bytes', url: `${answerFloor.url}${resolvePath()}` },
+            { id: 'resolve', name: 'ours hot: /resolve', url: `${worker.url}${resolvePath()}` },
+            { id: 'manifest', name: 'ours hot: manifest by tag', url: `${worker.url}${manifestPath()}`, headers: acceptHeaders },
+          ], options.pairedShape, options.pairedRounds, log);
+        });
+      });
+    });
   });
 
   return results;

@@ -29,6 +29,8 @@ export interface LoadResult {
   max: number;
   /** Connect/read/write errors and timeouts. */
   socketErrors: number;
+  /** The same by kind, e.g. `read 13` (empty when none). */
+  socketErrorKinds: string;
   /** Responses that were not 2xx or 3xx. */
   badStatus: number;
 }
@@ -37,9 +39,11 @@ const DONE_HOOK = `
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    'WRK_JSON {"requests":%d,"duration_us":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"socket":%d,"status":%d}\\n',
+    'WRK_JSON {"requests":%d,"duration_us":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d,"socket":%d,"status":%d,' ..
+    '"kinds":{"connect":%d,"read":%d,"write":%d,"timeout":%d}}\\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout, e.status))
+    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout, e.status,
+    e.connect, e.read, e.write, e.timeout))
 end
 `;
 
@@ -83,6 +87,7 @@ export async function runLoad(
     p99: raw.p99 / 1000,
     max: raw.max / 1000,
     socketErrors: raw.socket,
+    socketErrorKinds: Object.entries(raw.kinds ?? {}).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', '),
     badStatus: raw.status,
   };
 }
@@ -96,6 +101,7 @@ interface WrkJson {
   max: number;
   socket: number;
   status: number;
+  kinds?: Record<string, number>;
 }
 
 async function wrk(args: string[]): Promise<WrkJson> {
