@@ -8,6 +8,9 @@
  *   npm run bench               # full run (~5 minutes), writes docs/benchmarks.md
  *   npm run bench -- --smoke    # a few seconds per scenario; asserts every scenario produced
  *                               # numbers, writes artifacts/bench/smoke.md instead
+ *   npm run bench -- --instructions
+ *                               # adds instructions per request under callgrind (~10 minutes
+ *                               # more; needs valgrind): a measure the machine's load does not move
  *   npm run bench -- --render artifacts/bench/full.json
  *                               # rewrites the report of a past run (same numbers, current text)
  *
@@ -27,9 +30,11 @@ import { runScenarios } from './bench/scenarios';
 import { targets } from './bench/targets';
 import { buildUnminified, profileUnderLoad } from './bench/workerdProfile';
 import { requireWrk, type LoadShape } from './bench/wrk';
-import { ADMIN_TOKEN, MANIFEST_ACCEPT, manifestPath } from './bench/benchEnvironment';
+import { ADMIN_TOKEN, MANIFEST_ACCEPT, manifestPath, resolvePath } from './bench/benchEnvironment';
+import { countInstructions, raiseMemoryWindow } from './bench/instructions';
 
 const smoke = process.argv.includes('--smoke');
+const withInstructions = process.argv.includes('--instructions');
 const DELAY_MS = 40;
 const TTL_SECONDS = 2;
 // Smoke: no warm-up runs (priming requests still make ours hot); only that numbers come out matters.
@@ -87,10 +92,13 @@ async function main(): Promise<number> {
       bundle: bundleSize(env.bundle),
     };
     log('   where our time goes inside workerd: CPU profile of our isolate under load (unminified bundle)');
+    const unminifiedDir = join(PROJECT_ROOT, 'artifacts', 'bench', 'unminified');
+    const unminified = buildUnminified(unminifiedDir);
+    const oursVars = { ADMIN_TOKEN, UPSTREAMS: `docker.io=${env.proxy.url}` };
     try {
       report.workerdProfile = await profileUnderLoad({
-        scriptPath: buildUnminified(join(PROJECT_ROOT, 'artifacts', 'bench', 'unminified')),
-        vars: { ADMIN_TOKEN, UPSTREAMS: `docker.io=${env.proxy.url}` },
+        scriptPath: unminified,
+        vars: oursVars,
         path: manifestPath(),
         headers: { Accept: MANIFEST_ACCEPT },
         shape: SHAPE,
@@ -99,6 +107,25 @@ async function main(): Promise<number> {
       });
     } catch (err) {
       report.failures.push({ scenario: 'workerd profile', error: err instanceof Error ? err.message : String(err) });
+    }
+    if (withInstructions) {
+      log('   instructions per request under callgrind (--instructions)');
+      try {
+        const raised = raiseMemoryWindow(unminified, join(unminifiedDir, 'raised-memory-window.js'));
+        const worker = (file: string) => join(PROJECT_ROOT, 'scripts', 'bench', 'workers', file);
+        // A long TAG_TTL: no request runs into the stale window (background revalidation) under valgrind.
+        const vars = { ...oursVars, TAG_TTL: '3600' };
+        report.instructions = await countInstructions([
+          { id: 'floor', name: 'floor: hello-world worker', scriptPath: worker('hello.js'), path: '/' },
+          ...(scenarios.answer
+            ? [{ id: 'answer', name: 'floor answering our /resolve bytes', scriptPath: worker('answerFloor.js'), path: resolvePath(), vars: { ANSWER: JSON.stringify(scenarios.answer) } }]
+            : []),
+          { id: 'resolve', name: 'ours hot: /resolve', scriptPath: raised, path: resolvePath(), vars },
+          { id: 'manifest', name: 'ours hot: manifest by tag', scriptPath: raised, path: manifestPath(), headers: { Accept: MANIFEST_ACCEPT }, vars },
+        ], { warm: 300, n: 300, log });
+      } catch (err) {
+        report.failures.push({ scenario: 'instructions per request', error: err instanceof Error ? err.message : String(err) });
+      }
     }
   } finally {
     await env.dispose();
@@ -159,6 +186,7 @@ function completeness(report: BenchReport): string[] {
   }
   if (!report.bundle || !(report.bundle.gzipBytes > 0)) problems.push('no bundle size');
   if (!report.workerdProfile || !(report.workerdProfile.jsUsPerRequest > 0)) problems.push('no workerd CPU profile');
+  if (withInstructions && !(report.instructions?.length === 4 && report.instructions.every((r) => r.instructions > 0))) problems.push('no instruction counts');
   const paired = report.paired;
   if (!paired || paired.rounds.length === 0 || !paired.rounds.every((r) => paired.targets.every((t) => r[t.id]! > 0))) {
     problems.push('no paired-round numbers (scenario 2d)');

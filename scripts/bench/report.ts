@@ -4,6 +4,7 @@
 import type { BundleSize } from './bundleSize';
 import type { MachineInfo } from './machine';
 import type { FirstRequestResult, LoadRow, TtlResult } from './measure';
+import type { InstructionRow } from './instructions';
 import type { MicroResult } from './microbench';
 import type { ProfileSummary } from './runMicrobench';
 import { pairedRatio, type PairedResult } from './paired';
@@ -28,6 +29,10 @@ export interface BenchReport {
   ttl?: TtlResult;
   /** The hot paths and the floors in paired rounds (scripts/bench/paired.ts). */
   paired?: PairedResult;
+  /** Our hot /resolve response as wrk received it (what the answer floor repeats). */
+  answer?: { status: number; headers: Record<string, string>; body: string };
+  /** `--instructions`: instructions per request under callgrind. */
+  instructions?: InstructionRow[];
   micro?: MicroResult[];
   profiles: ProfileSummary[];
   /** Our isolate under load in workerd, profiled over the inspector. */
@@ -52,6 +57,14 @@ function pairedTable(paired: PairedResult): Table {
       ...paired.rounds.map((r, i) => [String(i + 1), ...paired.targets.map((t) => fmt(r[t.id]!, 0)), ...others.map((t) => fmt(r[t.id]! / r.floor!, 3))]),
       ['median', ...paired.targets.map(() => ''), ...others.map((t) => `**${fmt(pairedRatio(paired, t.id).median, 3)}**`)],
     ],
+  };
+}
+
+function instructionTable(rows: InstructionRow[]): Table {
+  const floor = rows.find((r) => r.id === 'floor')?.instructions ?? NaN;
+  return {
+    head: ['worker', 'request', 'instructions per request', 'floor ÷ this'],
+    rows: rows.map((r) => [r.name, r.id === 'floor' ? 'GET /' : r.id === 'manifest' ? 'GET /v2/…/manifests/1.0?platform=linux/arm64' : 'GET /resolve/…?platform=linux/arm64', `${fmt(r.instructions / 1e6, 3)} M`, fmt(floor / r.instructions, 3)]),
   };
 }
 
@@ -144,6 +157,7 @@ export function consoleReport(report: BenchReport): string {
     textTable(loadTable(report)),
     textTable(latencyTable(report)),
     report.paired ? textTable(pairedTable(report.paired)).replace(/\*\*/g, '') : '',
+    report.instructions ? textTable(instructionTable(report.instructions)) : '',
     report.first.length ? textTable(firstTable(report)) : '',
     report.micro ? textTable(microTable(report)) : '',
     report.bundle
@@ -217,6 +231,18 @@ ${shapeText(report.paired.shape)} each, ${report.paired.rounds.length} rounds in
 Each round's ratios are measured seconds apart; the medians are the result.
 
 ${markdownTable(pairedTable(report.paired))}
+` : ''}
+${report.instructions ? `### Instructions per request (callgrind)
+
+The same comparison in CPU instructions, which the machine's other load does not move:
+each worker alone in workerd under valgrind's callgrind, requests ${report.instructions[0]!.warm + 1} to ${report.instructions[0]!.warm + report.instructions[0]!.n} one at a time
+(scripts/bench/instructions.ts: V8 \`--predictable\`, our hot-tag memory window raised so that
+valgrind's slowdown does not end it; kept answers still end with every Age second, which under
+valgrind is every few dozen requests instead of every few thousand, so ours is counted at a
+disadvantage). Whole-process counts: HTTP, Miniflare's entry worker, the runtime and the
+worker's code.
+
+${markdownTable(instructionTable(report.instructions))}
 ` : ''}
 ${ttl ? `Refresh across TTL expiry (TAG_TTL=${ttl.ttlSeconds} s): ${ttl.manifestRequests} upstream manifest requests during ${fmt(ttl.row.load.seconds, 1)} s of load (${fmt(ttl.row.load.requests, 0)} client requests); per ${ttl.ttlSeconds} s window: ${ttl.perWindow.join(', ')}.` : ''}
 

@@ -40,6 +40,8 @@ export interface ScenarioResults {
   first: FirstRequestResult[];
   ttl?: TtlResult;
   paired?: PairedResult;
+  /** Our hot /resolve response as wrk receives it, which the answer floor repeats. */
+  answer?: { status: number; headers: Record<string, string>; body: string };
   /** Scenarios that could not run, with the reason. */
   failures: { scenario: string; error: string }[];
 }
@@ -190,6 +192,7 @@ export async function runScenarios(options: ScenarioOptions): Promise<ScenarioRe
       await prime(worker, env, log);
       const answer = await captureAnswer(`${worker.url}${resolvePath()}`);
       if (answer.status !== 200) throw new Error(`${resolvePath()} answered ${answer.status}`);
+      results.answer = answer;
       await withWorker(benchWorkerBundle(env.bundle, 'hello.js'), {}, async (floor) => {
         await withWorker(benchWorkerBundle(env.bundle, 'answerFloor.js'), { ANSWER: JSON.stringify(answer) }, async (answerFloor) => {
           results.paired = await measurePaired([
