@@ -42,9 +42,10 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
   return {
     async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
       // Made on the first request: the clock does not run while a worker's global scope is evaluated.
-      const isolate = (services.isolate ??= new IsolateState(services.now()));
+      const started = services.now();
+      const isolate = (services.isolate ??= new IsolateState(started));
       const answerKey = HotAnswers.keyOf(request);
-      const replay = answerKey === undefined ? undefined : isolate.answers.replay(answerKey, env, isolate, services.now());
+      const replay = answerKey === undefined ? undefined : isolate.answers.replay(answerKey, env, isolate, started);
       if (replay) return replay;
 
       const background = new BackgroundTasks((promise) => ctx.waitUntil(promise));
@@ -62,7 +63,7 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
       const servedPrivate = context?.access.servedPrivate ?? false;
       let costed = withEdgeCost(response, formatEdgeCost(context?.metrics ?? zeroMetrics()), servedPrivate);
       if (answerKey !== undefined && context) {
-        const made = { basis, metrics: context.metrics, private: servedPrivate, deferred: background.pending > 0, now: services.now() };
+        const made = { basis, metrics: context.metrics, private: servedPrivate, deferred: background.pending > 0, started, now: services.now() };
         costed = await isolate.answers.keep(answerKey, env, costed, made);
       }
       background.flush();

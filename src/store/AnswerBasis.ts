@@ -1,9 +1,10 @@
 /**
  * What one request's answer was made from, as far as isolate memory can vouch for it: the hot
  * tag records it used (EdgeCachedStore) and until when all of them hold. An answer made only
- * from those (and manifests by digest, which never change) may be given again, unchanged, to
- * the same request while every record it used is still the one in memory (src/http/HotAnswers.ts).
- * Anything read from beyond isolate memory marks the basis `cold`: such an answer is not kept.
+ * from those and from manifests by digest in memory (which never change) may be given again,
+ * unchanged, to the same request while every tag record it used is still the one in memory
+ * (src/store/HotAnswers.ts). Anything read from beyond isolate memory, or a lookup joined
+ * rather than made (PullThroughSource), marks the basis `cold`: such an answer is not kept.
  */
 import type { ManifestRecord } from './ManifestRecord';
 

@@ -37,7 +37,7 @@ export interface EdgeCachedStoreOptions {
   now: () => number;
   /** Runs work after the response (BackgroundTasks.defer). */
   defer: (task: () => Promise<unknown>) => void;
-  /** Told which tag reads came from isolate memory (src/http/HotAnswers.ts). */
+  /** Told which reads came from isolate memory (src/store/HotAnswers.ts). */
   basis?: AnswerBasis;
 }
 
@@ -79,6 +79,7 @@ export class EdgeCachedStore {
       metrics.cacheHits++;
       return hot;
     }
+    this.options.basis?.usedCold();
     const cached = await edge.get(url, this.options.now());
     if (cached && cached.digest === digest) {
       metrics.cacheHits++;

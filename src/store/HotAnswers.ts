@@ -6,21 +6,20 @@
  *
  * An answer is kept only when it is exactly reproducible from what the key names:
  * - the request: GET, its URL (host and query included) and every request header a route
- *   reads to decide an answer (ANSWER_HEADERS); a request with `Authorization`,
- *   `If-None-Match` or `Range` is never answered from here (nor kept);
- * - the data: every tag it used came from isolate memory (AnswerBasis), with no KV read or
- *   write, no origin request and no background work; manifests by digest never change;
+ *   reads to decide an answer (ANSWER_HEADERS), at most MAX_KEY characters in all; a request
+ *   with `Authorization`, `If-None-Match` or `Range` is never answered from here (nor kept);
+ * - the data: every tag and manifest it used came from isolate memory, read by this request
+ *   itself (AnswerBasis), with no KV read or write, no origin request and no background work;
  * - 200, not private (src/auth/PullAccess.ts), at most MAX_BODY bytes;
  * - time: it holds while each tag record used is the one in memory (`hotTags`, which a write
- *   or revalidation replaces), fresh, and no longer than its whole `Age` second (the answer
- *   shows the age), so at most a second;
+ *   or revalidation replaces, and which lasts 2 s), fresh, and no longer than the `Age` second
+ *   the request started in (the answer shows the age), so at most a second;
  * - configuration: the same `env`.
- * A replay reports what the answer cost the first time (X-Edge-Cost: memory hits only) and
- * counts into the isolate's totals as that request did.
+ * A replay costs nothing (`X-Edge-Cost` all zero) and counts in the isolate's totals as a
+ * request, a tag hit per tag used, and a kept answer.
  */
 import type { Env } from '../config/Env';
 import type { AnswerBasis, HotTag } from './AnswerBasis';
-import { BoundedMap } from './BoundedMap';
 import type { IsolateState } from './IsolateState';
 import type { RequestMetrics } from './RequestMetrics';
 
@@ -31,22 +30,44 @@ import type { RequestMetrics } from './RequestMetrics';
 export const ANSWER_HEADERS = ['Accept', 'X-Platform', 'User-Agent', 'Sec-CH-UA-Platform', 'Sec-CH-UA-Arch', 'Sec-CH-UA-Bitness'] as const;
 /** Request headers whose presence keeps a request away from kept answers. */
 export const UNANSWERABLE_HEADERS = ['Authorization', 'If-None-Match', 'Range'] as const;
-/** The largest answer kept: 256 answers of at most 64 KiB each. */
-const MAX_BODY = 64 * 1024;
+/** What a replay costs (src/store/RequestMetrics.ts formatEdgeCost of zero metrics). */
+export const REPLAY_COST = 'kv-reads=0; kv-writes=0; cache-hits=0; upstream=0; tokens=0';
+/**
+ * Bounds: a key (URL and header values) of at most 4 KiB, a body of at most 32 KiB, 256
+ * answers and 4 MiB of keys and bodies in all. Tag entries are held weakly, so answers never
+ * keep a record alive that the isolate's memory has let go.
+ */
+const MAX_KEY = 4 * 1024;
+const MAX_BODY = 32 * 1024;
 const MAX_ANSWERS = 256;
+const MAX_BYTES = 4 * 1024 * 1024;
 
 interface HotAnswer {
   env: Env;
-  tags: readonly { key: string; entry: HotTag }[];
+  tags: readonly { key: string; entry: WeakRef<HotTag> }[];
   until: number;
   status: number;
+  /** The headers of replays: the first answer's, with `X-Edge-Cost: REPLAY_COST`. */
   headers: Record<string, string>;
   body: ArrayBuffer;
-  cacheHits: number;
+  bytes: number;
+}
+
+/** What made an answer, for `keep`. */
+export interface AnswerMaking {
+  basis: AnswerBasis;
+  metrics: RequestMetrics;
+  private: boolean;
+  /** Work was deferred to after the response. */
+  deferred: boolean;
+  /** When the request started, ms since the epoch: its `Age` second bounds the answer. */
+  started: number;
+  now: number;
 }
 
 export class HotAnswers {
-  private readonly answers = new BoundedMap<string, HotAnswer>(MAX_ANSWERS);
+  private readonly answers = new Map<string, HotAnswer>();
+  private bytes = 0;
 
   /** The key of a request whose answer may be kept and given again, or undefined. */
   static keyOf(request: Request): string | undefined {
@@ -55,52 +76,72 @@ export class HotAnswers {
     for (const name of UNANSWERABLE_HEADERS) if (h.has(name)) return undefined;
     let key = request.url;
     for (const name of ANSWER_HEADERS) key += `\n${h.get(name) ?? ''}`;
-    return key;
+    return key.length <= MAX_KEY ? key : undefined;
   }
 
   /** The kept answer to `key`, counted into the isolate's totals; undefined when none holds now. */
   replay(key: string, env: Env, isolate: IsolateState, now: number): Response | undefined {
     const answer = this.answers.get(key);
     if (!answer) return undefined;
-    if (answer.env !== env || now >= answer.until || !answer.tags.every(({ key, entry }) => isolate.hotTags.get(key) === entry)) {
-      this.answers.delete(key);
+    if (answer.env !== env || now >= answer.until || !answer.tags.every(({ key, entry }) => isCurrent(entry.deref(), isolate.hotTags.get(key)))) {
+      this.delete(key);
       return undefined;
     }
     const { totals } = isolate;
     totals.requests++;
-    totals.cacheHits += answer.cacheHits;
+    totals.keptAnswers++;
     totals.tagReads.hit += answer.tags.length;
-    return respond(answer);
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
   }
 
   /**
    * Keeps `response` as the answer to `key` when it may be given again (see above), and returns
-   * what to send: the same response, or when kept, one made as replays are.
+   * what to send: the same response, or when kept, one made from the kept parts.
    */
-  async keep(key: string, env: Env, response: Response, made: { basis: AnswerBasis; metrics: RequestMetrics; private: boolean; deferred: boolean; now: number }): Promise<Response> {
+  async keep(key: string, env: Env, response: Response, made: AnswerMaking): Promise<Response> {
     const { basis, metrics, now } = made;
     if (response.status !== 200 || made.private || made.deferred || basis.cold || basis.tags.length === 0) return response;
     if (metrics.kvReads || metrics.kvWrites || metrics.upstreamRequests) return response;
     let until = basis.until;
     for (const { entry } of basis.tags) {
       const storedAt = entry.record.storedAt;
-      until = Math.min(until, storedAt + (Math.floor((now - storedAt) / 1000) + 1) * 1000);
+      until = Math.min(until, storedAt + (Math.floor((made.started - storedAt) / 1000) + 1) * 1000);
     }
     if (now >= until) return response;
+    const first = Object.fromEntries(response.headers);
+    const headers = { ...first, 'x-edge-cost': REPLAY_COST };
+    const body = await response.arrayBuffer();
     const answer: HotAnswer = {
       env,
-      tags: basis.tags,
+      tags: basis.tags.map(({ key, entry }) => ({ key, entry: new WeakRef(entry) })),
       until,
       status: response.status,
-      headers: Object.fromEntries(response.headers),
-      body: await response.arrayBuffer(),
-      cacheHits: metrics.cacheHits,
+      headers,
+      body,
+      bytes: key.length * 2 + body.byteLength,
     };
-    if (answer.body.byteLength <= MAX_BODY) this.answers.set(key, answer);
-    return respond(answer);
+    if (body.byteLength <= MAX_BODY) this.set(key, answer);
+    return new Response(body, { status: answer.status, headers: first });
+  }
+
+  private set(key: string, answer: HotAnswer): void {
+    this.delete(key);
+    this.answers.set(key, answer);
+    this.bytes += answer.bytes;
+    for (const oldest of this.answers.keys()) {
+      if (this.answers.size <= MAX_ANSWERS && this.bytes <= MAX_BYTES) break;
+      this.delete(oldest);
+    }
+  }
+
+  private delete(key: string): void {
+    const answer = this.answers.get(key);
+    if (!answer) return;
+    this.bytes -= answer.bytes;
+    this.answers.delete(key);
   }
 }
 
-function respond(answer: HotAnswer): Response {
-  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+function isCurrent(kept: HotTag | undefined, current: HotTag | undefined): boolean {
+  return kept !== undefined && kept === current;
 }

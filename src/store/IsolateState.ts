@@ -18,6 +18,8 @@ export interface IsolateTotals extends RequestMetrics {
   requests: number;
   /** Tag reads of pull-through registries, by how they were answered. */
   tagReads: Record<CacheState, number>;
+  /** Requests answered with a kept answer (src/store/HotAnswers.ts), without routing. */
+  keptAnswers: number;
 }
 
 export class IsolateState {
@@ -45,6 +47,7 @@ export class IsolateState {
       startedAt: now,
       requests: 0,
       tagReads: { hit: 0, stale: 0, revalidated: 0, miss: 0 },
+      keptAnswers: 0,
     };
   }
 }

@@ -62,7 +62,7 @@ export interface PullThroughOptions {
   defer: (task: () => Promise<unknown>) => void;
   metrics: RequestMetrics;
   isolate: IsolateState;
-  /** Told which tag reads came from isolate memory (src/http/HotAnswers.ts). */
+  /** Told which reads came from isolate memory (src/store/HotAnswers.ts). */
   basis?: AnswerBasis;
 }
 
@@ -87,14 +87,29 @@ export class PullThroughSource implements ManifestSource {
     const upstream = this.options.upstreamFor(image.registry);
     if (!upstream) return this.storedTag(image, tag);
     const key = tagKey(image, tag);
-    const record = await this.options.isolate.flights.run(`lookup ${key}`, () => this.lookupTag(upstream, image, tag, key));
+    const record = await this.lookup(key, () => this.lookupTag(upstream, image, tag, key));
     if (record?.cache) this.options.isolate.totals.tagReads[record.cache.state]++;
     return record;
   }
 
   getManifest(image: ImageKey, digest: string): Promise<ManifestRecord | null> {
     const key = manifestKey(image, digest);
-    return this.options.isolate.flights.run(`lookup ${key}`, () => this.lookupManifest(image, digest, key));
+    return this.lookup(key, () => this.lookupManifest(image, digest, key));
+  }
+
+  /**
+   * One lookup per key at a time (SingleFlight). A request that joins another's lookup did not
+   * read for itself, so its answer cannot be said to come from memory (AnswerBasis).
+   */
+  private lookup(key: string, work: () => Promise<ManifestRecord | null>): Promise<ManifestRecord | null> {
+    let own = false;
+    const flight = this.options.isolate.flights.run(`lookup ${key}`, () => {
+      own = true;
+      return work();
+    });
+    // SingleFlight starts its own work at once; not started now means joined (failing or not).
+    if (!own) this.options.basis?.usedCold();
+    return flight;
   }
 
   /** Asks the origin now, whatever the tag's age (admin). Throws NOT_FOUND without an origin. */

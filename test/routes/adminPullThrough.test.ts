@@ -123,6 +123,7 @@ describe('GET /admin/metrics', () => {
       manifestGets: 3,
       manifestHeads: 0,
       tagReads: { hit: 1, stale: 0, revalidated: 0, miss: 1 },
+      keptAnswers: 0,
     });
   });
 });
