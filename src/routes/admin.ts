@@ -32,7 +32,7 @@ export async function putTag(request: Request, reference: string, context: Reque
   if (ref.digest || !ref.tag) throw new RegistryError('TAG_INVALID', 'PUT /admin/tags/ takes <name>:<tag>');
   const bytes = await readBody(request, MAX_MANIFEST_BYTES);
   const parsed = parseManifest(bytes, manifestContentType(request));
-  const record = await context.store.putTag(ref.image, ref.tag, bytes, parsed.mediaType);
+  const record = await context.pullThrough.putTag(ref.image, ref.tag, bytes, parsed.mediaType);
   return jsonResponse(
     { image: formatImageName(ref.image), tag: ref.tag, digest: record.digest, mediaType: record.mediaType, size: bytes.byteLength },
     { status: 201, headers: { 'Docker-Content-Digest': record.digest } },
@@ -56,7 +56,7 @@ export async function deleteTag(request: Request, reference: string, context: Re
   await authorizeAdmin(request, context);
   const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
   if (ref.digest || !ref.tag) throw new RegistryError('TAG_INVALID', 'DELETE /admin/tags/ takes <name>:<tag>');
-  if (!(await context.store.deleteTag(ref.image, ref.tag))) {
+  if (!(await context.pullThrough.deleteTag(ref.image, ref.tag))) {
     throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${formatImageName(ref.image)}:${ref.tag}`);
   }
   return jsonResponse({ image: formatImageName(ref.image), tag: ref.tag, deleted: true });

@@ -149,6 +149,17 @@ export class EdgeCachedStore {
     await this.options.edge.delete(edgeTagUrl(image, tag));
   }
 
+  /**
+   * Forgets the tag in this isolate's memory and this data centre's Cache API, after a write to
+   * KV made elsewhere (the admin API): the next read goes to KV. Other data centres' Cache API
+   * copies expire on their own, within MAX_EDGE_TAG_TTL.
+   */
+  async forgetTag(image: ImageKey, tag: string): Promise<void> {
+    this.options.isolate.tagWrites.delete(tagKey(image, tag));
+    this.options.isolate.hotTags.delete(edgeTagUrl(image, tag));
+    await this.options.edge.delete(edgeTagUrl(image, tag));
+  }
+
   private rememberWrite(image: ImageKey, tag: string, record: ManifestRecord): void {
     this.options.isolate.tagWrites.set(tagKey(image, tag), { digest: record.digest, mediaType: record.mediaType, storedAt: record.storedAt });
   }

@@ -130,6 +130,20 @@ export class PullThroughSource implements ManifestSource {
     }
   }
 
+  /** The admin API's tag write: to KV, then forgotten by this isolate and data centre's caches. */
+  async putTag(image: ImageKey, tag: string, bytes: Uint8Array, mediaType: string): Promise<ManifestRecord> {
+    const record = await this.options.store.putTag(image, tag, bytes, mediaType);
+    await this.tiers.forgetTag(image, tag);
+    return record;
+  }
+
+  /** The admin API's tag removal: false when KV did not have it; the caches forget it either way. */
+  async deleteTag(image: ImageKey, tag: string): Promise<boolean> {
+    const deleted = await this.options.store.deleteTag(image, tag);
+    await this.tiers.forgetTag(image, tag);
+    return deleted;
+  }
+
   /** A tag of a registry without an origin: whatever KV has, which never goes stale. */
   private async storedTag(image: ImageKey, tag: string): Promise<ManifestRecord | null> {
     this.options.basis?.usedCold();

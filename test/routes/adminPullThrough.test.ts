@@ -127,3 +127,29 @@ describe('GET /admin/metrics', () => {
     });
   });
 });
+
+describe('PUT and DELETE /admin/tags/ of a pull-through registry', () => {
+  const digestOf = async (h: Harness) => (await h.call(`GET /v2/${h.name}/manifests/1.0`, { headers: { Accept: ACCEPT_ALL } })).headers.get('Docker-Content-Digest');
+  const put = (h: Harness, image: BuiltImage) =>
+    h.call(`PUT /admin/tags/${h.name}:1.0`, { headers: { ...auth, 'Content-Type': image.index.mediaType }, body: image.index.bytes });
+
+  it.each([
+    ['while the tag is in isolate memory', 0],
+    ['while the tag is in the Cache API only', 3],
+  ])('a tag put %s is served at once in this data centre', async (_, seconds) => {
+    const h = harness(true);
+    expect(await digestOf(h)).toBe(v1.index.digest);
+    h.advance(seconds);
+    expect(await digestOf(h)).toBe(v1.index.digest);
+    expect((await put(h, v2)).status).toBe(201);
+    expect(await digestOf(h)).toBe(v2.index.digest);
+  });
+
+  it('a tag deleted is not served from isolate memory or the Cache API: the origin is asked again', async () => {
+    const h = harness(true);
+    expect(await digestOf(h)).toBe(v1.index.digest);
+    h.origin.push(h.repository, '1.0', v2);
+    expect((await h.call(`DELETE /admin/tags/${h.name}:1.0`, { headers: auth })).status).toBe(200);
+    expect(await digestOf(h)).toBe(v2.index.digest);
+  });
+});
