@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from '../lib/project';
 import { readWranglerToml } from '../lib/wranglerToml';
 import { ADMIN_TOKEN, BenchEnvironment, MANIFEST_ACCEPT, manifestPath, resolvePath } from './benchEnvironment';
 import { buildBundle } from './bundleSize';
+import { median } from './paired';
 import { runLoad, type LoadShape } from './wrk';
 
 const args = process.argv.slice(2);
@@ -33,12 +34,6 @@ interface Target {
   url: string;
   headers?: Record<string, string>;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 async function main(): Promise<void> {
   const settings = readWranglerToml();

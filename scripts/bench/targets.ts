@@ -4,7 +4,7 @@
  */
 import type { FirstRequestResult, LoadRow, TtlResult } from './measure';
 import type { MicroResult } from './microbench';
-import { pairedRatio, type PairedResult } from './paired';
+import { median, pairedRatio, type PairedResult } from './paired';
 
 export interface Ratio {
   label: string;
@@ -142,9 +142,5 @@ export function targets(rows: LoadRow[], ttl: TtlResult | undefined, micro: Micr
 }
 
 export function firstRequestSummary(result: FirstRequestResult): { p50: number; max: number; settledP50: number } {
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  };
   return { p50: median(result.firstMs), max: Math.max(...result.firstMs), settledP50: median(result.settledMs) };
 }

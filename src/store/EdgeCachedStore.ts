@@ -144,14 +144,12 @@ export class EdgeCachedStore {
   /** Removes the tag from KV and this data centre's Cache API (the origin no longer has it). */
   async deleteTag(image: ImageKey, tag: string): Promise<void> {
     await this.write(image, tag, 'delete', () => this.options.store.deleteTag(image, tag));
-    this.options.isolate.tagWrites.delete(tagKey(image, tag));
-    this.options.isolate.hotTags.delete(edgeTagUrl(image, tag));
-    await this.options.edge.delete(edgeTagUrl(image, tag));
+    await this.forgetTag(image, tag);
   }
 
   /**
    * Forgets the tag in this isolate's memory and this data centre's Cache API, after a write to
-   * KV made elsewhere (the admin API): the next read goes to KV. Other data centres' Cache API
+   * KV (a deletion here, or the admin API's writes): the next read goes to KV. Other data centres' Cache API
    * copies expire on their own, within MAX_EDGE_TAG_TTL.
    */
   async forgetTag(image: ImageKey, tag: string): Promise<void> {

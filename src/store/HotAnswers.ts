@@ -21,7 +21,7 @@
 import type { Env } from '../config/Env';
 import type { AnswerBasis, HotTag } from './AnswerBasis';
 import type { IsolateState } from './IsolateState';
-import type { RequestMetrics } from './RequestMetrics';
+import { formatEdgeCost, zeroMetrics, type RequestMetrics } from './RequestMetrics';
 
 /**
  * Every request header a route reads to decide a GET's answer. A route that reads another one
@@ -30,8 +30,8 @@ import type { RequestMetrics } from './RequestMetrics';
 export const ANSWER_HEADERS = ['Accept', 'X-Platform', 'User-Agent', 'Sec-CH-UA-Platform', 'Sec-CH-UA-Arch', 'Sec-CH-UA-Bitness'] as const;
 /** Request headers whose presence keeps a request away from kept answers. */
 export const UNANSWERABLE_HEADERS = ['Authorization', 'If-None-Match', 'Range'] as const;
-/** What a replay costs (src/store/RequestMetrics.ts formatEdgeCost of zero metrics). */
-export const REPLAY_COST = 'kv-reads=0; kv-writes=0; cache-hits=0; upstream=0; tokens=0';
+/** What a replay costs: nothing. */
+export const REPLAY_COST = formatEdgeCost(zeroMetrics());
 /**
  * Bounds: a key (URL and header values) of at most 4 KiB, a body of at most 32 KiB, 256
  * answers and 4 MiB of keys and bodies in all. Tag entries are held weakly, so answers never

@@ -9,7 +9,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildMultiPlatformImage, parsePlatformSpec, type BuiltImage } from '../../scripts/lib/ociLayout';
+import type { BuiltImage } from '../../scripts/lib/ociLayout';
 import type { Env } from '../../src/config/Env';
 import { createRequestContext } from '../../src/createWorker';
 import { errorResponse } from '../../src/http/errorResponse';
@@ -19,16 +19,14 @@ import { ANSWER_HEADERS, REPLAY_COST, UNANSWERABLE_HEADERS } from '../../src/sto
 import { formatEdgeCost } from '../../src/store/RequestMetrics';
 import { HARDENING_SEED } from '../hardening/cases';
 import { TEST_VARS } from '../helpers/worker';
-import { ACCEPT_ALL, cacheApiWorks, pullThroughHarness, type Harness } from './pullThroughHarness';
+import { ACCEPT_ALL, cacheApiWorks, pullThroughHarness, twoVersions, type Harness } from './pullThroughHarness';
 
 let v1: BuiltImage;
 let v2: BuiltImage;
 let edgeWorks: boolean;
 
 beforeAll(async () => {
-  const platforms = ['linux/amd64', 'linux/arm64/v8'].map(parsePlatformSpec);
-  v1 = await buildMultiPlatformImage({ platforms, repository: 'team/app' });
-  v2 = await buildMultiPlatformImage({ platforms: [...platforms, parsePlatformSpec('linux/arm/v7')], repository: 'team/app' });
+  ({ v1, v2 } = await twoVersions());
   edgeWorks = await cacheApiWorks();
 });
 

@@ -6,11 +6,11 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildMultiPlatformImage, parsePlatformSpec, type BuiltImage } from '../../scripts/lib/ociLayout';
+import type { BuiltImage } from '../../scripts/lib/ociLayout';
 import { manifestKey, tagKey } from '../../src/store/keys';
 import { ManifestStore } from '../../src/store/ManifestStore';
 import { bytesOf, errorOf } from '../helpers/worker';
-import { ACCEPT_ALL, cacheApiWorks, edgeCost, pullThroughHarness, REGISTRY, T0, type Harness } from './pullThroughHarness';
+import { ACCEPT_ALL, cacheApiWorks, edgeCost, pullThroughHarness, REGISTRY, T0, twoVersions, type Harness } from './pullThroughHarness';
 
 const STALE = '110 - "Response is Stale"';
 const STALE_FAILED = '110 - "Response is Stale", 111 - "Revalidation Failed"';
@@ -20,9 +20,7 @@ let v2: BuiltImage;
 let edgeWorks: boolean;
 
 beforeAll(async () => {
-  const platforms = ['linux/amd64', 'linux/arm64/v8'].map(parsePlatformSpec);
-  v1 = await buildMultiPlatformImage({ platforms, repository: 'team/app' });
-  v2 = await buildMultiPlatformImage({ platforms: [...platforms, parsePlatformSpec('linux/arm/v7')], repository: 'team/app' });
+  ({ v1, v2 } = await twoVersions());
   edgeWorks = await cacheApiWorks();
 });
 

@@ -4,6 +4,7 @@
  * or off. Repository names are unique per harness: KV and the Cache API outlive a test.
  */
 import { createWorker } from '../../src/createWorker';
+import { buildMultiPlatformImage, parsePlatformSpec, type BuiltImage } from '../../scripts/lib/ociLayout';
 import type { Env } from '../../src/config/Env';
 import { IsolateState } from '../../src/store/IsolateState';
 import { call, type CallOptions } from '../helpers/worker';
@@ -79,4 +80,12 @@ export async function cacheApiWorks(): Promise<boolean> {
 export function edgeCost(cost: { kvReads?: number; kvWrites?: number; cacheHits?: number; upstream?: number; tokens?: number }): string {
   const { kvReads = 0, kvWrites = 0, cacheHits = 0, upstream = 0, tokens = 0 } = cost;
   return `kv-reads=${kvReads}; kv-writes=${kvWrites}; cache-hits=${cacheHits}; upstream=${upstream}; tokens=${tokens}`;
+}
+
+/** `team/app` in two versions: v1 for linux/amd64 and linux/arm64/v8, v2 adding linux/arm/v7. */
+export async function twoVersions(): Promise<{ v1: BuiltImage; v2: BuiltImage }> {
+  const platforms = ['linux/amd64', 'linux/arm64/v8'].map(parsePlatformSpec);
+  const v1 = await buildMultiPlatformImage({ platforms, repository: 'team/app' });
+  const v2 = await buildMultiPlatformImage({ platforms: [...platforms, parsePlatformSpec('linux/arm/v7')], repository: 'team/app' });
+  return { v1, v2 };
 }
