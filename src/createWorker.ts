@@ -1,10 +1,9 @@
 /**
  * The worker with its services: builds each request's context (configuration, KV counted into
- * the request's metrics, the Cache API, the pull-through source, origin clients) and hands the
- * request to the router. Every response gets `X-Edge-Cost` with what it cost. A GET answered
- * from isolate memory alone is kept and given again to the same request while it holds
- * (src/store/HotAnswers.ts), before any of that. `src/index.ts`
- * exports `createWorker()`; tests make their own with a fake origin and a clock.
+ * the request's metrics, the Cache API, the image store, origin clients) and hands the request to
+ * the router (docs/architecture.md, "Request flow"). Every response gets `X-Edge-Cost` with what
+ * it cost. `src/index.ts` exports `createWorker()`; tests make their own with a fake origin and a
+ * clock.
  */
 import { PullAccess } from './auth/PullAccess';
 import { getConfig, type Config } from './config/config';
@@ -13,15 +12,12 @@ import { errorResponse } from './http/errorResponse';
 import { withEdgeCost } from './http/withEdgeCost';
 import { router } from './routes/router';
 import type { RequestContext, UpstreamFactory } from './routes/RequestContext';
-import { AnswerBasis } from './store/AnswerBasis';
 import { BackgroundTasks } from './store/BackgroundTasks';
 import { CountingKV } from './store/CountingKV';
-import { HotAnswers } from './store/HotAnswers';
 import { CacheApiEdgeCache, NO_EDGE_CACHE, type EdgeCache } from './store/EdgeCache';
+import { ImageStore } from './store/ImageStore';
 import { IsolateState } from './store/IsolateState';
-import { ManifestStore } from './store/ManifestStore';
-import { PullThroughSource } from './store/PullThroughSource';
-import { createRequestMetrics, formatEdgeCost, zeroMetrics } from './store/RequestMetrics';
+import { createRequestMetrics, formatEdgeCost, zeroMetrics, type RequestMetrics } from './store/RequestMetrics';
 import type { Upstream } from './upstream/Upstream';
 
 export interface WorkerServices {
@@ -41,31 +37,18 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
   const services: WorkerServices = { upstreamFor: NO_UPSTREAMS, now: () => Date.now(), ...overrides };
   return {
     async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-      // Made on the first request: the clock does not run while a worker's global scope is evaluated.
-      const started = services.now();
-      const isolate = (services.isolate ??= new IsolateState(started));
-      const answerKey = HotAnswers.keyOf(request);
-      const replay = answerKey === undefined ? undefined : isolate.answers.replay(answerKey, env, isolate, started);
-      if (replay) return replay;
-
       const background = new BackgroundTasks((promise) => ctx.waitUntil(promise));
-      const basis = new AnswerBasis();
-      let context: RequestContext | undefined;
+      let made: { context: RequestContext; metrics: RequestMetrics } | undefined;
       let response: Response;
       try {
-        context = createRequestContext(request, env, ctx, services, background, basis);
-        context.isolate.totals.requests++;
-        response = await router.fetch(request, context);
+        made = createRequestContext(request, env, services, background);
+        made.context.isolate.totals.requests++;
+        response = await router.fetch(request, made.context);
       } catch (err) {
         response = errorResponse(err, request.method);
       }
       // The cost is what the response needed: stamped before background work starts.
-      const servedPrivate = context?.access.servedPrivate ?? false;
-      let costed = withEdgeCost(response, formatEdgeCost(context?.metrics ?? zeroMetrics()), servedPrivate);
-      if (answerKey !== undefined && context) {
-        const made = { basis, metrics: context.metrics, private: servedPrivate, deferred: background.pending > 0, started, now: services.now() };
-        costed = await isolate.answers.keep(answerKey, env, costed, made);
-      }
+      const costed = withEdgeCost(response, formatEdgeCost(made?.metrics ?? zeroMetrics()), made?.context.access.servedPrivate ?? false);
       background.flush();
       return costed;
     },
@@ -74,47 +57,38 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
 
 /**
  * The context of one request: its parsed URL, configuration (throws RegistryError UNKNOWN
- * naming a bad variable), KV counted into a fresh RequestMetrics, the pull-through source.
- * Tests that call the router directly make theirs here and replace what they fake
- * (`{ ...context, source }`).
+ * naming a bad variable), KV counted into a fresh RequestMetrics, the image store. Tests that
+ * call the router directly make theirs here.
  */
 export function createRequestContext(
   request: Request,
   env: Env,
-  ctx: ExecutionContext,
   services: Partial<WorkerServices> = {},
-  background = new BackgroundTasks((promise) => ctx.waitUntil(promise)),
-  basis?: AnswerBasis,
-): RequestContext {
+  background = new BackgroundTasks(() => undefined),
+): { context: RequestContext; metrics: RequestMetrics } {
   const config = getConfig(env);
   const now = services.now ?? (() => Date.now());
   // Made on the first request: the clock does not run while a worker's global scope is evaluated.
   const isolate = (services.isolate ??= new IsolateState(now()));
   const metrics = createRequestMetrics(isolate.totals);
-  const kv = new CountingKV(env.MANIFESTS, metrics);
-  const store = new ManifestStore(kv, now);
   const upstreamFor = services.upstreamFor ?? NO_UPSTREAMS;
   const clients = new Map<string, Upstream | undefined>();
   const upstream = (registry: string): Upstream | undefined => {
     if (!clients.has(registry)) clients.set(registry, upstreamFor(registry, config, { metrics }));
     return clients.get(registry);
   };
-  const defer = (task: () => Promise<unknown>) => background.defer(task);
-  const pullThrough = new PullThroughSource({
-    store,
-    kv,
+  const images = new ImageStore({
+    kv: new CountingKV(env.MANIFESTS, metrics),
     edge: edgeCache(config, services),
-    upstreamFor: upstream,
+    isolate,
+    origin: upstream,
     freshness: config.freshness,
     now,
-    defer,
+    defer: (task) => background.defer(task),
     metrics,
-    isolate,
-    basis,
   });
-  const url = new URL(request.url);
-  const access = new PullAccess(config, now);
-  return { url, env, config, store, source: pullThrough, pullThrough, upstream, kv, now, metrics, isolate, access, defer, ctx };
+  const context: RequestContext = { url: new URL(request.url), config, images, upstream, now, isolate, access: new PullAccess(config, now) };
+  return { context, metrics };
 }
 
 function edgeCache(config: Config, services: Partial<WorkerServices>): EdgeCache {

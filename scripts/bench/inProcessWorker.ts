@@ -3,6 +3,7 @@
  * benchmark image: the CPU cost of a whole hot request (routing, config, KV read, parse, select,
  * response) without the runtime's I/O around it.
  */
+import { verifyManifest } from '../../src/oci/VerifiedManifest';
 import { MemoryKV } from '../../src/store/MemoryKV';
 import { ManifestStore } from '../../src/store/ManifestStore';
 import type { BuiltImage } from '../lib/ociLayout';
@@ -28,10 +29,10 @@ export async function fullRequestCases(image: BuiltImage): Promise<FullRequestCa
   const kv = new MemoryKV();
   const store = new ManifestStore(kv);
   const key = { registry: 'docker.io', repository: REPOSITORY };
-  await store.putTag(key, TAG, image.index.bytes, image.index.mediaType);
+  await store.putTag(key, TAG, await verifyManifest(image.index.bytes, { contentType: image.index.mediaType }));
   for (const child of image.children) {
     for (const d of [child.manifest, child.attestation]) {
-      if (d) await store.putManifest(key, d.digest, image.blobs.get(d.digest)!, d.mediaType);
+      if (d) await store.putManifest(key, await verifyManifest(image.blobs.get(d.digest)!, { contentType: d.mediaType, digest: d.digest }));
     }
   }
   const env = { MANIFESTS: kv, DEFAULT_REGISTRY: 'docker.io', DEFAULT_PLATFORM: 'linux/amd64' };

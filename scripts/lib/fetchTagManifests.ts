@@ -6,7 +6,7 @@
  */
 import { parseManifest } from '../../src/oci/manifest';
 import { isImageManifestMediaType, isIndexMediaType } from '../../src/oci/mediaTypes';
-import type { ImageKey } from '../../src/store/keys';
+import type { ImageKey } from '../../src/oci/reference';
 import type { Upstream } from '../../src/upstream/Upstream';
 import type { ManifestBlob } from './kvEntries';
 import type { Limiter } from './limiter';

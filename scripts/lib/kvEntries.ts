@@ -4,7 +4,8 @@
  * worker would refuse.
  */
 import { sha256Digest } from '../../src/oci/digest';
-import { manifestKey, tagKey, type ImageKey } from '../../src/store/keys';
+import type { ImageKey } from '../../src/oci/reference';
+import { manifestKey, tagKey } from '../../src/store/keys';
 import type { ManifestMetadata } from '../../src/store/ManifestRecord';
 
 export interface ManifestBlob {

@@ -19,6 +19,14 @@ import { assertDigest, assertName, assertTag, MAX_NAME_LENGTH, quote } from './g
 import { canonicalRegistryHost, DOCKER_HUB, looksLikeRegistryHost, normalizeRegistryHost } from './registryHost';
 import { RegistryError } from './RegistryError';
 
+/** A repository on a registry: what storage keys and origin requests name. */
+export interface ImageKey {
+  /** Lower-cased registry `host[:port]`; Docker Hub is always `docker.io`. */
+  registry: string;
+  /** The repository on that registry, e.g. `library/golang`. */
+  repository: string;
+}
+
 /** A repository on a registry. */
 export interface ImageName {
   /** Lower-cased registry `host[:port]`; Docker Hub is always `docker.io`. */

@@ -41,6 +41,8 @@ export interface ImagePageModel {
   mediaType: string;
   /** The index's platforms, attestations left out; absent when the tag is not an index. */
   platforms?: PlatformRow[];
+  /** How many distinct child manifests this view read for sizes (a bounded number, first in index order). */
+  sizesRead?: number;
   /** What the badge says, as `label: message`, for its alt text. */
   badgeText: string;
 }
@@ -106,7 +108,15 @@ function platformTable(model: ImagePageModel, rows: PlatformRow[]): SafeHtml {
 ${rows.map((row) => platformRow(model, row))}
 </tbody>
 </table>
+${sizesNote(rows, model.sizesRead)}
 </section>`;
+}
+
+/** Says so when this view read fewer child manifests than the index has, so some sizes are blank. */
+function sizesNote(rows: PlatformRow[], sizesRead: number | undefined): SafeHtml {
+  const children = new Set(rows.map((row) => row.digest)).size;
+  if (sizesRead === undefined || sizesRead >= children) return html``;
+  return html`<p class="hint" id="sizes-note">Sizes are read for the first ${String(sizesRead)} of ${String(children)} platform manifests on each view; the others are listed by digest. <a href="${'#platforms-heading'}">Platforms</a> also come as JSON below.</p>`;
 }
 
 function platformRow(model: ImagePageModel, row: PlatformRow): SafeHtml {

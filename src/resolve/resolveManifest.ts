@@ -1,74 +1,49 @@
 /**
- * From a reference and a requested platform to a manifest: loads the tag or digest from the
- * manifest source and, for an index, picks the child with the platform matcher (platform-spec.md
+ * From a reference and a requested platform to a manifest: loads the tag or digest through the
+ * image reader and, for an index, picks the child with the platform matcher (platform-spec.md
  * §7, nested indexes resolved recursively). No HTTP here: routes translate.
  */
 import { formatImageName, type ImageReference } from '../oci/reference';
-import { isIndexMediaType } from '../oci/mediaTypes';
-import { parseManifest } from '../oci/manifest';
 import { RegistryError } from '../oci/RegistryError';
 import { formatPlatform, fromOciPlatform, listPlatforms, selectManifest } from '../platform';
 import type { IndexEntry, Platform } from '../platform/Platform';
 import type { RequestedPlatform } from '../platform/requestPlatform';
-import { BoundedMap } from '../store/BoundedMap';
-import type { ManifestRecord } from '../store/ManifestRecord';
-import type { ManifestSource } from './ManifestSource';
+import type { ImageReader, Served } from '../store/ImageStore';
 
 /** How deep an index may nest inside another before we call it a loop. */
 const MAX_NESTING = 4;
 
 export interface Resolution {
   /** What the reference names: an index, or a single manifest. */
-  top: ManifestRecord;
+  top: Served;
   /** The chosen platform manifest (the top manifest itself when it is not an index). */
-  manifest: ManifestRecord;
+  manifest: Served;
   /** The chosen entry's platform as the index states it, when the choice came from an index. */
   platform?: Platform;
   /** The entry matched the request itself, not a compatible fallback of it. */
   exact: boolean;
 }
 
-/** The manifest a reference names; MANIFEST_UNKNOWN when the source has none. */
-export async function loadReference(source: ManifestSource, ref: ImageReference): Promise<ManifestRecord> {
-  const record = ref.digest
-    ? await source.getManifest(ref.image, ref.digest)
-    : await source.getTag(ref.image, ref.tag ?? 'latest');
-  if (!record) {
+/** The manifest a reference names; MANIFEST_UNKNOWN when nobody has it. */
+export async function loadReference(images: ImageReader, ref: ImageReference): Promise<Served> {
+  const served = ref.digest ? await images.manifest(ref.image, ref.digest) : await images.tag(ref.image, ref.tag ?? 'latest');
+  if (!served) {
     const what = ref.digest ? `@${ref.digest}` : `:${ref.tag ?? 'latest'}`;
     throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${formatImageName(ref.image)}${what}`, {
       name: ref.image.name,
       reference: ref.digest ?? ref.tag ?? 'latest',
     });
   }
-  return record;
+  return served;
 }
 
-/**
- * Validated index entries by digest, per isolate. An index never changes under its digest (the
- * store verified it), so hot tags skip JSON.parse and schema validation — the bulk of a
- * request's CPU (docs/benchmarks.md).
- */
-const parsedIndexes = new BoundedMap<string, readonly IndexEntry[]>(256);
-
-/** The index entries of a manifest record, or undefined when it is not an index. */
-export function indexEntries(record: ManifestRecord): readonly IndexEntry[] | undefined {
-  if (!isIndexMediaType(record.mediaType)) return undefined;
-  const key = `${record.mediaType} ${record.digest}`;
-  let entries = parsedIndexes.get(key);
-  if (!entries) {
-    entries = Object.freeze((parseManifest(record.bytes, record.mediaType).manifests ?? []) as IndexEntry[]);
-    parsedIndexes.set(key, entries);
-  }
-  return entries;
+/** The index entries of a served manifest (verified and parsed once), or undefined when it is not an index. */
+export function indexEntries(served: Served): readonly IndexEntry[] | undefined {
+  return served.manifest.entries;
 }
 
 /** Picks the platform manifest of `top` for `requested`; a non-index is returned as it is. */
-export async function resolvePlatform(
-  source: ManifestSource,
-  ref: ImageReference,
-  top: ManifestRecord,
-  requested: RequestedPlatform,
-): Promise<Resolution> {
+export async function resolvePlatform(images: ImageReader, ref: ImageReference, top: Served, requested: RequestedPlatform): Promise<Resolution> {
   let current = top;
   let chosen: Platform | undefined;
   let exact = true;
@@ -79,7 +54,7 @@ export async function resolvePlatform(
     if (!selection) throw noMatch(ref, requested, entries);
     if (selection.entry.platform) chosen = fromOciPlatform(selection.entry.platform);
     exact &&= selection.exact;
-    const child = await source.getManifest(ref.image, selection.entry.digest);
+    const child = await images.manifest(ref.image, selection.entry.digest);
     if (!child) {
       throw new RegistryError(
         'MANIFEST_UNKNOWN',

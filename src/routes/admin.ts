@@ -8,9 +8,10 @@
 import { constantTimeEqual } from '../auth/constantTimeEqual';
 import { readBody } from '../http/readBody';
 import { jsonResponse } from '../http/jsonResponse';
-import { parseManifest, MAX_MANIFEST_BYTES } from '../oci/manifest';
+import { MAX_MANIFEST_BYTES } from '../oci/manifest';
 import { formatImageName, parseReference } from '../oci/reference';
 import { RegistryError } from '../oci/RegistryError';
+import { verifyManifest } from '../oci/VerifiedManifest';
 import type { RequestContext } from './RequestContext';
 
 export async function authorizeAdmin(request: Request, { config }: RequestContext): Promise<void> {
@@ -31,11 +32,11 @@ export async function putTag(request: Request, reference: string, context: Reque
   const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
   if (ref.digest || !ref.tag) throw new RegistryError('TAG_INVALID', 'PUT /admin/tags/ takes <name>:<tag>');
   const bytes = await readBody(request, MAX_MANIFEST_BYTES);
-  const parsed = parseManifest(bytes, manifestContentType(request));
-  const record = await context.pullThrough.putTag(ref.image, ref.tag, bytes, parsed.mediaType);
+  const manifest = await verifyManifest(bytes, { contentType: manifestContentType(request) });
+  await context.images.putTag(ref.image, ref.tag, manifest);
   return jsonResponse(
-    { image: formatImageName(ref.image), tag: ref.tag, digest: record.digest, mediaType: record.mediaType, size: bytes.byteLength },
-    { status: 201, headers: { 'Docker-Content-Digest': record.digest } },
+    { image: formatImageName(ref.image), tag: ref.tag, digest: manifest.digest, mediaType: manifest.mediaType, size: bytes.byteLength },
+    { status: 201, headers: { 'Docker-Content-Digest': manifest.digest } },
   );
 }
 
@@ -44,11 +45,11 @@ export async function putManifestByDigest(request: Request, reference: string, c
   const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
   if (!ref.digest) throw new RegistryError('DIGEST_INVALID', 'PUT /admin/manifests/ takes <name>@<digest>');
   const bytes = await readBody(request, MAX_MANIFEST_BYTES);
-  const parsed = parseManifest(bytes, manifestContentType(request));
-  const record = await context.store.putManifest(ref.image, ref.digest, bytes, parsed.mediaType);
+  const manifest = await verifyManifest(bytes, { contentType: manifestContentType(request), digest: ref.digest });
+  await context.images.putManifest(ref.image, manifest);
   return jsonResponse(
-    { image: formatImageName(ref.image), digest: record.digest, mediaType: record.mediaType, size: bytes.byteLength },
-    { status: 201, headers: { 'Docker-Content-Digest': record.digest } },
+    { image: formatImageName(ref.image), digest: manifest.digest, mediaType: manifest.mediaType, size: bytes.byteLength },
+    { status: 201, headers: { 'Docker-Content-Digest': manifest.digest } },
   );
 }
 
@@ -56,7 +57,7 @@ export async function deleteTag(request: Request, reference: string, context: Re
   await authorizeAdmin(request, context);
   const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
   if (ref.digest || !ref.tag) throw new RegistryError('TAG_INVALID', 'DELETE /admin/tags/ takes <name>:<tag>');
-  if (!(await context.pullThrough.deleteTag(ref.image, ref.tag))) {
+  if (!(await context.images.deleteTag(ref.image, ref.tag))) {
     throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${formatImageName(ref.image)}:${ref.tag}`);
   }
   return jsonResponse({ image: formatImageName(ref.image), tag: ref.tag, deleted: true });

@@ -13,24 +13,24 @@ export async function refreshTag(request: Request, reference: string, context: R
   await authorizeAdmin(request, context);
   const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
   if (ref.digest || !ref.tag) throw new RegistryError('TAG_INVALID', 'POST /admin/refresh/ takes <name>:<tag>');
-  const { previous, current } = await context.pullThrough.refreshTag(ref.image, ref.tag);
+  const { previous, current } = await context.images.refreshTag(ref.image, ref.tag);
   const image = formatImageName(ref.image);
   if (!current) {
     throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: upstream ${ref.image.registry} has no ${image}:${ref.tag}`, {
-      previousDigest: previous?.digest ?? null,
+      previousDigest: previous?.manifest.digest ?? null,
     });
   }
   return jsonResponse(
     {
       image,
       tag: ref.tag,
-      digest: current.digest,
-      mediaType: current.mediaType,
-      previousDigest: previous?.digest ?? null,
-      changed: previous?.digest !== current.digest,
-      state: current.cache?.state ?? 'miss',
+      digest: current.manifest.digest,
+      mediaType: current.manifest.mediaType,
+      previousDigest: previous?.manifest.digest ?? null,
+      changed: previous?.manifest.digest !== current.manifest.digest,
+      state: current.cache.state,
       storedAt: new Date(current.storedAt).toISOString(),
     },
-    { headers: { 'Docker-Content-Digest': current.digest, 'Cache-Control': 'no-store' } },
+    { headers: { 'Docker-Content-Digest': current.manifest.digest, 'Cache-Control': 'no-store' } },
   );
 }

@@ -54,7 +54,7 @@ async function badgeAnswer(request: Request, reference: string, context: Request
     options = parseBadgeOptions(context.url.searchParams);
     const ref = parseReference(reference, { defaultRegistry: context.config.defaultRegistry });
     await context.access.authorize(request, ref.image);
-    const top = await loadReference(context.source, ref);
+    const top = await loadReference(context.images, ref);
     const entries = indexEntries(top);
     const platforms = entries && listPlatforms(entries).map((offer) => offer.platform);
     return { status: 200, content: platformBadge(platforms, options) };

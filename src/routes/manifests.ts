@@ -12,7 +12,8 @@ import { acceptsMediaType } from '../oci/accept';
 import { isIndexMediaType } from '../oci/mediaTypes';
 import { formatPlatform } from '../platform';
 import { loadReference, resolvePlatform, type Resolution } from '../resolve/resolveManifest';
-import type { CacheInfo, ManifestRecord } from '../store/ManifestRecord';
+import type { Served } from '../store/ImageStore';
+import type { CacheInfo } from '../store/ManifestRecord';
 import { registryReference } from './imageReference';
 import type { RequestContext } from './RequestContext';
 import { platformVary, requestPlatformOf } from './requestPlatformOf';
@@ -25,22 +26,23 @@ export async function getManifest(
   request: Request,
   name: string,
   reference: string,
-  { url, config, source, access }: RequestContext,
+  { url, config, images, access }: RequestContext,
 ): Promise<Response> {
   const ref = registryReference(url, name, reference, config);
   await access.authorize(request, ref.image);
-  const top = await loadReference(source, ref);
+  const top = await loadReference(images, ref);
   const cache = top.cache;
   if (ref.digest) return manifestResponse(request, top, { cacheControl: IMMUTABLE, cache });
 
   const accept = request.headers.get('Accept');
-  const takesIndex = isIndexMediaType(top.mediaType) && acceptsIndex(accept, top.mediaType);
+  const { mediaType } = top.manifest;
+  const takesIndex = isIndexMediaType(mediaType) && acceptsIndex(accept, mediaType);
   const requested = requestPlatformOf(request, url, config, !takesIndex);
   const vary = platformVary(!takesIndex);
-  if (!isIndexMediaType(top.mediaType) || (takesIndex && !requested.explicit)) {
+  if (!isIndexMediaType(mediaType) || (takesIndex && !requested.explicit)) {
     return manifestResponse(request, top, { cacheControl: REVALIDATE, vary, cache });
   }
-  const resolution = await resolvePlatform(source, ref, top, requested);
+  const resolution = await resolvePlatform(images, ref, top, requested);
   return manifestResponse(request, resolution.manifest, {
     cacheControl: REVALIDATE,
     vary,
@@ -66,7 +68,8 @@ interface ResponseOptions {
   resolved?: { resolution: Resolution; source: string };
 }
 
-function manifestResponse(request: Request, record: ManifestRecord, options: ResponseOptions): Response {
+function manifestResponse(request: Request, served: Served, options: ResponseOptions): Response {
+  const record = served.manifest;
   const etag = etagFor(record.digest);
   // One plain record, turned into the response's Headers once.
   const headers: Record<string, string> = {
@@ -83,7 +86,7 @@ function manifestResponse(request: Request, record: ManifestRecord, options: Res
     if (resolved.resolution.platform) headers['X-Resolved-Platform'] = formatPlatform(resolved.resolution.platform);
     headers['X-Platform-Source'] = resolved.source;
     headers['X-Platform-Match'] = resolved.resolution.exact ? 'exact' : 'compatible';
-    headers['X-Index-Digest'] = resolved.resolution.top.digest;
+    headers['X-Index-Digest'] = resolved.resolution.top.manifest.digest;
   }
   if (ifNoneMatchHits(request.headers.get('If-None-Match'), etag)) {
     return new Response(null, { status: 304, headers });

@@ -9,16 +9,18 @@
 import { describeError } from '../badge/badgeError';
 import { platformBadge } from '../badge/platformBadge';
 import { cacheableResponse } from '../http/cacheableResponse';
-import { parseManifest } from '../oci/manifest';
 import { familiarName, formatImageName, parseReference, type ImageReference } from '../oci/reference';
 import { FAVICON_SVG } from '../page/favicon';
 import { renderErrorPage, renderImagePage, type PlatformRow } from '../page/imagePage';
 import { pageCsp } from '../page/pageAssets';
 import { listPlatforms } from '../platform';
-import type { ManifestSource } from '../resolve/ManifestSource';
 import { indexEntries, loadReference, offeredPlatforms } from '../resolve/resolveManifest';
+import { PREFETCH_MAX, type ImageReader } from '../store/ImageStore';
 import { BADGE_MAX_AGE, ERROR_BADGE_MAX_AGE } from './badge';
 import type { RequestContext } from './RequestContext';
+
+/** Child manifests one view of the page reads for sizes: as many as the store prefetches. */
+const PAGE_CHILDREN = PREFETCH_MAX;
 
 export async function imagePageRoute(request: Request, reference: string, context: RequestContext): Promise<Response> {
   let status = 200;
@@ -51,14 +53,22 @@ export function faviconRoute(request: Request): Promise<Response> {
 }
 
 async function imagePage(request: Request, reference: string, context: RequestContext): Promise<string> {
-  const { config, source } = context;
+  const { config, images } = context;
   const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
   await context.access.authorize(request, ref.image);
-  const top = await loadReference(source, ref);
+  const top = await loadReference(images, ref);
   const entries = indexEntries(top);
-  const platforms = entries && (await Promise.all(offeredPlatforms(entries).map(async ({ platform, entry }): Promise<PlatformRow> => {
+  const offered = entries ? offeredPlatforms(entries) : [];
+  // A bounded number of child manifests is read per view, the same first ones the store prefetches.
+  const sized = new Map<string, number | undefined>();
+  for (const { entry } of offered) {
+    if (sized.size >= PAGE_CHILDREN) break;
+    sized.set(entry.digest, undefined);
+  }
+  await Promise.all([...sized.keys()].map(async (digest) => sized.set(digest, await imageSizeOf(images, ref, digest))));
+  const platforms = entries && offered.map(({ platform, entry }): PlatformRow => {
     const p = entry.platform!;
-    const imageSize = await imageSizeOf(source, ref, entry.digest);
+    const imageSize = sized.get(entry.digest);
     return {
       platform,
       os: p.os,
@@ -68,16 +78,16 @@ async function imagePage(request: Request, reference: string, context: RequestCo
       digest: entry.digest,
       ...(imageSize === undefined ? {} : { imageSize }),
     };
-  })));
+  });
   const badge = platformBadge(entries && listPlatforms(entries).map((offer) => offer.platform), { filter: {} });
   return renderImagePage({
     origin: context.url.origin,
     reference: urlReference(ref, config.defaultRegistry),
     image: formatImageName(ref.image),
     pullName: familiarName(ref.image),
-    digest: top.digest,
-    mediaType: top.mediaType,
-    ...(platforms ? { platforms } : {}),
+    digest: top.manifest.digest,
+    mediaType: top.manifest.mediaType,
+    ...(platforms ? { platforms, sizesRead: sized.size } : {}),
     badgeText: `${badge.label}: ${badge.message}`,
   });
 }
@@ -89,14 +99,10 @@ function urlReference(ref: ImageReference, defaultRegistry: string): string {
   return `${familiarName(ref.image, { defaultRegistry })}${tag}${digest}`;
 }
 
-/** Config plus layers of a child image manifest, when the source has it; else unknown. */
-async function imageSizeOf(source: ManifestSource, ref: ImageReference, digest: string): Promise<number | undefined> {
+/** Config plus layers of a child image manifest, when it can be had; else unknown. */
+async function imageSizeOf(images: ImageReader, ref: ImageReference, digest: string): Promise<number | undefined> {
   try {
-    const child = await source.getManifest(ref.image, digest);
-    if (!child) return undefined;
-    const manifest = parseManifest(child.bytes, child.mediaType);
-    if (manifest.kind !== 'manifest') return undefined;
-    return manifest.json.config.size + manifest.json.layers.reduce((sum, layer) => sum + layer.size, 0);
+    return (await images.manifest(ref.image, digest))?.manifest.image?.size;
   } catch {
     return undefined;
   }

@@ -8,10 +8,10 @@ import { indexEntries, loadReference, offeredPlatforms } from '../resolve/resolv
 import type { RequestContext } from './RequestContext';
 
 export async function listPlatformsRoute(request: Request, reference: string, context: RequestContext): Promise<Response> {
-  const { config, source } = context;
+  const { config, images } = context;
   const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
   await context.access.authorize(request, ref.image);
-  const top = await loadReference(source, ref);
+  const top = await loadReference(images, ref);
   const entries = indexEntries(top);
   const platforms = entries
     ? offeredPlatforms(entries).map(({ platform, entry }) => ({
@@ -33,8 +33,8 @@ export async function listPlatformsRoute(request: Request, reference: string, co
     {
       image: formatImageName(ref.image),
       tag: ref.tag ?? null,
-      digest: top.digest,
-      mediaType: top.mediaType,
+      digest: top.manifest.digest,
+      mediaType: top.manifest.mediaType,
       index: entries !== undefined,
       platforms,
     },

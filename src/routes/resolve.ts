@@ -8,29 +8,29 @@ import { jsonResponse, textResponse, wantsText } from '../http/jsonResponse';
 import { formatImageName, parseReference } from '../oci/reference';
 import { formatPlatform } from '../platform';
 import { loadReference, resolvePlatform } from '../resolve/resolveManifest';
-import { ageSeconds } from '../store/ManifestRecord';
 import type { RequestContext } from './RequestContext';
 import { platformVary, requestPlatformOf } from './requestPlatformOf';
 
 export async function resolve(request: Request, reference: string, context: RequestContext): Promise<Response> {
-  const { url, config, source } = context;
+  const { url, config, images } = context;
   const ref = parseReference(reference, { defaultRegistry: config.defaultRegistry });
   await context.access.authorize(request, ref.image);
   const requested = requestPlatformOf(request, url, config, true);
-  const top = await loadReference(source, ref);
-  const resolution = await resolvePlatform(source, ref, top, requested);
+  const top = await loadReference(images, ref);
+  const resolution = await resolvePlatform(images, ref, top, requested);
   const headers = { Vary: platformVary(true).join(', '), 'Cache-Control': 'no-cache' };
-  if (wantsText(request)) return textResponse(`${resolution.manifest.digest}\n`, { headers });
+  const chosen = resolution.manifest.manifest;
+  if (wantsText(request)) return textResponse(`${chosen.digest}\n`, { headers });
 
   const isIndex = resolution.manifest !== top;
-  const state = top.cache?.state ?? 'hit';
+  const state = top.cache.state;
   return jsonResponse(
     {
       image: formatImageName(ref.image),
       registry: ref.image.registry,
       repository: ref.image.repository,
       tag: ref.tag ?? null,
-      index: isIndex ? { digest: top.digest, mediaType: top.mediaType } : null,
+      index: isIndex ? { digest: top.manifest.digest, mediaType: top.manifest.mediaType } : null,
       requested: {
         platform: formatPlatform(requested.platform),
         source: requested.source,
@@ -39,13 +39,13 @@ export async function resolve(request: Request, reference: string, context: Requ
       platform: resolution.platform ? formatPlatform(resolution.platform) : null,
       exact: isIndex ? resolution.exact : null,
       manifest: {
-        digest: resolution.manifest.digest,
-        mediaType: resolution.manifest.mediaType,
-        size: resolution.manifest.bytes.byteLength,
+        digest: chosen.digest,
+        mediaType: chosen.mediaType,
+        size: chosen.bytes.byteLength,
       },
       cache: {
         state,
-        ageSeconds: top.cache?.ageSeconds ?? ageSeconds(context.now(), top.storedAt),
+        ageSeconds: top.cache.ageSeconds,
         stale: state === 'stale',
         storedAt: new Date(top.storedAt).toISOString(),
       },

@@ -6,12 +6,12 @@
 import { cacheStatusHeaders } from '../http/cacheStatusHeaders';
 import { jsonResponse } from '../http/jsonResponse';
 import { RegistryError } from '../oci/RegistryError';
-import { unknownRepository, UpstreamTagList } from '../store/UpstreamTagList';
+import { unknownRepository } from '../store/TagLists';
 import { registryImageName } from './imageReference';
 import type { RequestContext } from './RequestContext';
 
 export async function listTags(request: Request, name: string, context: RequestContext): Promise<Response> {
-  const { url, config, store } = context;
+  const { url, config, images } = context;
   const image = registryImageName(url, name, config);
   await context.access.authorize(request, image);
   const nParam = url.searchParams.get('n');
@@ -21,17 +21,10 @@ export async function listTags(request: Request, name: string, context: RequestC
     throw new RegistryError('PAGINATION_NUMBER_INVALID', `n must be a non-negative integer, got "${nParam}"`);
   }
   const headers: Record<string, string> = { 'Docker-Distribution-API-Version': 'registry/2.0' };
-  let all: string[];
-  const upstream = context.upstream(image.registry);
-  if (upstream) {
-    const listing = await new UpstreamTagList(context.kv, context.isolate, context.now).list(image, upstream);
-    if (!listing) throw unknownRepository(image.name);
-    all = listing.tags;
-    Object.assign(headers, cacheStatusHeaders(listing.cache));
-  } else {
-    all = await store.listTags(image);
-    if (all.length === 0) throw unknownRepository(image.name);
-  }
+  const listing = await images.tags(image);
+  if (!listing) throw unknownRepository(image.name);
+  const all = listing.tags;
+  if (context.upstream(image.registry)) Object.assign(headers, cacheStatusHeaders(listing.cache));
   const after = last === null ? all : all.filter((tag) => tag > last);
   const tags = n === undefined ? after : after.slice(0, n);
   const lastTag = tags.at(-1);

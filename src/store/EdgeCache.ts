@@ -1,67 +1,63 @@
 /**
- * The per-data-centre Cache API in front of KV (design.md "Request flow"): a hot data centre
- * answers manifests with no KV read. By-digest manifests are immutable and kept long; tags are
- * kept briefly (the caller picks the TTL). Disabled with `EDGE_CACHE=off`.
- *
- * Entries carry their own expiry in a header, checked against the worker's clock, so an entry
- * is never used past the TTL the caller chose even where the Cache API keeps it longer (or
- * the clock is a test's). On workers.dev and in some local setups the Cache API accepts
- * writes and never answers: everything then simply falls through to KV.
+ * The per-data-centre tier: the Cache API (`caches.default`) as a small store of bodies with
+ * string metadata (docs/architecture.md, "Cache API"). What an entry means, and how long it is
+ * good for, is the caller's business: entries carry their own times in the metadata, read
+ * against the worker's clock, because the Cache API may keep an entry longer than asked (and
+ * a test's clock is not the Cache API's). Disabled with `EDGE_CACHE=off`; on workers.dev the
+ * Cache API accepts writes and never answers — either way everything falls through to KV.
  */
-import { isManifestMetadata, type ManifestRecord } from './ManifestRecord';
+
+export interface EdgeEntry {
+  body: Uint8Array;
+  /** Header-safe strings: names of letters and dashes, values of printable ASCII. */
+  meta: Record<string, string>;
+}
 
 export interface EdgeCache {
-  /** The record cached under `url`, unless absent or expired at `now`. */
-  get(url: string, now: number): Promise<ManifestRecord | null>;
-  /** Caches `record` under `url` for `ttlSeconds` from `now`. */
-  put(url: string, record: ManifestRecord, ttlSeconds: number, now: number): Promise<void>;
+  /** The entry under `url`, or null. */
+  get(url: string): Promise<EdgeEntry | null>;
+  /** Keeps `entry` under `url` for at most `ttlSeconds`; nothing for less than a second. */
+  put(url: string, entry: EdgeEntry, ttlSeconds: number): Promise<void>;
   delete(url: string): Promise<void>;
 }
 
-/** Stands in when the Cache API is switched off: nothing is kept, nothing found. */
+/** Stands in when the Cache API is off: nothing is kept, nothing found. */
 export const NO_EDGE_CACHE: EdgeCache = {
   get: async () => null,
   put: async () => undefined,
   delete: async () => undefined,
 };
 
-const DIGEST = 'X-Manifest-Digest';
-const STORED_AT = 'X-Manifest-Stored-At';
-const EXPIRES_AT = 'X-Edge-Expires-At';
+/** The slice of the Cache API used here (`caches.default` satisfies it). */
+export interface CacheLike {
+  match(url: string): Promise<Response | undefined>;
+  put(url: string, response: Response): Promise<void>;
+  delete(url: string): Promise<boolean>;
+}
 
-/** The Cache API (`caches.default` in a worker) as an EdgeCache. */
+/** Metadata travels as headers under this prefix. */
+const META = 'x-meta-';
+
+/** The Cache API as an EdgeCache. */
 export class CacheApiEdgeCache implements EdgeCache {
-  constructor(private readonly cache: Cache) {}
+  constructor(private readonly cache: CacheLike) {}
 
-  async get(url: string, now: number): Promise<ManifestRecord | null> {
+  async get(url: string): Promise<EdgeEntry | null> {
     const response = await this.cache.match(url);
     if (!response) return null;
-    const expiresAt = Number(response.headers.get(EXPIRES_AT));
-    const metadata = {
-      digest: response.headers.get(DIGEST),
-      mediaType: response.headers.get('Content-Type'),
-      storedAt: Number(response.headers.get(STORED_AT)),
-    };
-    if (!(expiresAt > now) || !isManifestMetadata(metadata) || !Number.isFinite(metadata.storedAt)) {
-      await response.body?.cancel();
-      return null;
+    const meta: Record<string, string> = {};
+    for (const [name, value] of response.headers) {
+      if (name.startsWith(META)) meta[name.slice(META.length)] = value;
     }
-    return { ...metadata, bytes: new Uint8Array(await response.arrayBuffer()) };
+    return { body: new Uint8Array(await response.arrayBuffer()), meta };
   }
 
-  async put(url: string, record: ManifestRecord, ttlSeconds: number, now: number): Promise<void> {
+  async put(url: string, entry: EdgeEntry, ttlSeconds: number): Promise<void> {
     const ttl = Math.floor(ttlSeconds);
     if (ttl <= 0) return;
-    const response = new Response(record.bytes, {
-      headers: {
-        'Content-Type': record.mediaType,
-        'Cache-Control': `public, max-age=${ttl}`,
-        [DIGEST]: record.digest,
-        [STORED_AT]: String(record.storedAt),
-        [EXPIRES_AT]: String(now + ttl * 1000),
-      },
-    });
-    await this.cache.put(url, response);
+    const headers = new Headers({ 'Cache-Control': `public, max-age=${ttl}` });
+    for (const [name, value] of Object.entries(entry.meta)) headers.set(`${META}${name}`, value);
+    await this.cache.put(url, new Response(entry.body, { headers }));
   }
 
   async delete(url: string): Promise<void> {

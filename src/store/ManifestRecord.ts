@@ -1,32 +1,33 @@
 /**
- * A manifest as the store keeps it: the exact bytes plus what we know of them. The metadata
- * travels in KV metadata (≤ 1024 bytes), so one KV read gives both.
+ * A manifest as KV keeps it (src/store/keys.ts): the exact bytes, and in KV metadata (≤ 1024
+ * bytes, so one read gives both) its digest, media type and when the content was written. And
+ * what a read tells its caller about how it was answered.
  */
 export interface ManifestMetadata {
-  /** `sha256:<hex>` of `bytes`, verified before the record was stored. */
+  /** The digest the bytes were verified against before they were stored. */
   digest: string;
   mediaType: string;
-  /** Milliseconds since the epoch when the record was written. */
+  /** Milliseconds since the epoch when this content was written. */
   storedAt: number;
 }
 
-export interface ManifestRecord extends ManifestMetadata {
+/** A KV value with its metadata, not yet verified (src/oci/VerifiedManifest.ts does that on arrival). */
+export interface StoredBytes extends ManifestMetadata {
   bytes: Uint8Array;
-  /** How this read was answered; set by the manifest sources, absent on records the store returns. */
-  cache?: CacheInfo;
 }
 
 /**
- * - `hit`: from KV or the Cache API, fresh (or a KV-only tag, which never goes stale);
- * - `stale`: older than TAG_TTL, served while a background refresh asks the origin;
- * - `revalidated`: was stale, the origin confirmed the digest just now (HEAD);
+ * - `hit`: answered from memory, the Cache API or KV, fresh (a registry without an origin is
+ *   always fresh: KV is its source);
+ * - `stale`: not confirmed with the origin for TAG_TTL, served while a background refresh asks it;
+ * - `revalidated`: was stale or expired, the origin confirmed the digest just now;
  * - `miss`: fetched from the origin just now.
  */
 export type CacheState = 'hit' | 'stale' | 'revalidated' | 'miss';
 
 export interface CacheInfo {
   state: CacheState;
-  /** Whole seconds since the record was stored or last revalidated. */
+  /** Whole seconds since the content was last confirmed with its source (or stored, by digest). */
   ageSeconds: number;
   /** Served stale and this isolate's last attempt to revalidate it failed (origin down, 429). */
   revalidationFailed?: boolean;
@@ -38,12 +39,7 @@ export function isManifestMetadata(value: unknown): value is ManifestMetadata {
   return typeof m.digest === 'string' && typeof m.mediaType === 'string' && typeof m.storedAt === 'number';
 }
 
-/** `record` with its cache information (the stored fields unchanged). */
-export function withCache(record: ManifestRecord, cache: CacheInfo): ManifestRecord {
-  return { bytes: record.bytes, digest: record.digest, mediaType: record.mediaType, storedAt: record.storedAt, cache };
-}
-
-/** Whole seconds from `storedAt` to `now`, never negative. */
-export function ageSeconds(now: number, storedAt: number): number {
-  return Math.max(0, Math.floor((now - storedAt) / 1000));
+/** Whole seconds from `since` to `now`, never negative. */
+export function ageSeconds(now: number, since: number): number {
+  return Math.max(0, Math.floor((now - since) / 1000));
 }

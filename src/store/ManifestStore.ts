@@ -1,13 +1,14 @@
 /**
- * The manifest store over KV (design.md "Storage"). It owns reads and writes of manifests and
- * tags, and refuses to store bytes whose digest is not the one they are stored under. It knows
- * nothing of platforms or HTTP.
+ * The KV tier (docs/architecture.md, "KV"): reads and writes of manifests by digest and of tags,
+ * in the layout of src/store/keys.ts. KV is global and holds content: callers write only when
+ * content changes (a new tag digest, a manifest not yet stored), and only verified manifests.
+ * Reads give the bytes and metadata as stored; they are verified where they enter isolate memory.
  */
-import { digestMatches, sha256Digest } from '../oci/digest';
-import { RegistryError } from '../oci/RegistryError';
+import type { ImageKey } from '../oci/reference';
+import type { VerifiedManifest } from '../oci/VerifiedManifest';
 import type { BinaryKV } from './BinaryKV';
-import { manifestKey, tagKey, tagPrefix, type ImageKey } from './keys';
-import { isManifestMetadata, type ManifestMetadata, type ManifestRecord } from './ManifestRecord';
+import { manifestKey, tagKey, tagPrefix } from './keys';
+import { isManifestMetadata, type ManifestMetadata, type StoredBytes } from './ManifestRecord';
 
 export class ManifestStore {
   constructor(
@@ -15,54 +16,30 @@ export class ManifestStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The tag's current top-level manifest, or null when the tag is not stored. */
-  getTag(image: ImageKey, tag: string): Promise<ManifestRecord | null> {
+  /** The tag's current top-level manifest as stored, or null. */
+  getTag(image: ImageKey, tag: string): Promise<StoredBytes | null> {
     return this.read(tagKey(image, tag));
   }
 
-  /** The manifest with this digest in this repository, or null. */
-  async getManifest(image: ImageKey, digest: string): Promise<ManifestRecord | null> {
-    const record = await this.read(manifestKey(image, digest));
-    return record && record.digest === digest ? record : null;
+  /** The manifest stored under `digest` in this repository, or null. */
+  async getManifest(image: ImageKey, digest: string): Promise<StoredBytes | null> {
+    const stored = await this.read(manifestKey(image, digest));
+    return stored && stored.digest === digest ? stored : null;
   }
 
-  /**
-   * Stores `bytes` as the tag's manifest, and by digest too. The digest is computed here; when
-   * the caller states one (`expectedDigest`), the bytes must hash to it.
-   */
-  async putTag(
-    image: ImageKey,
-    tag: string,
-    bytes: Uint8Array,
-    mediaType: string,
-    expectedDigest?: string,
-  ): Promise<ManifestRecord> {
-    const digest = await sha256Digest(bytes);
-    if (expectedDigest !== undefined && !(await digestMatches(bytes, expectedDigest))) {
-      throw mismatch(expectedDigest, digest);
-    }
-    const record: ManifestRecord = { bytes, digest, mediaType, storedAt: this.now() };
-    await this.write(manifestKey(image, digest), record);
-    await this.write(tagKey(image, tag), record);
-    return record;
+  /** Stores `manifest` by its digest, then as the tag (two writes); returns the time written. */
+  async putTag(image: ImageKey, tag: string, manifest: VerifiedManifest): Promise<number> {
+    const storedAt = this.now();
+    await this.write(manifestKey(image, manifest.digest), manifest, storedAt);
+    await this.write(tagKey(image, tag), manifest, storedAt);
+    return storedAt;
   }
 
-  /** Stores `bytes` under `digest`; refuses bytes that do not hash to it. */
-  async putManifest(image: ImageKey, digest: string, bytes: Uint8Array, mediaType: string): Promise<ManifestRecord> {
-    if (!(await digestMatches(bytes, digest))) throw mismatch(digest, await sha256Digest(bytes));
-    const record: ManifestRecord = { bytes, digest, mediaType, storedAt: this.now() };
-    await this.write(manifestKey(image, digest), record);
-    return record;
-  }
-
-  /**
-   * Rewrites the tag with the same bytes and a new `storedAt`: the origin confirmed the digest
-   * (a revalidation). One KV write; the bytes were verified when they were first stored.
-   */
-  async restampTag(image: ImageKey, tag: string, record: ManifestRecord): Promise<ManifestRecord> {
-    const restamped: ManifestRecord = { bytes: record.bytes, digest: record.digest, mediaType: record.mediaType, storedAt: this.now() };
-    await this.write(tagKey(image, tag), restamped);
-    return restamped;
+  /** Stores `manifest` by its digest (one write); returns the time written. */
+  async putManifest(image: ImageKey, manifest: VerifiedManifest): Promise<number> {
+    const storedAt = this.now();
+    await this.write(manifestKey(image, manifest.digest), manifest, storedAt);
+    return storedAt;
   }
 
   /** Removes the tag (its manifests by digest stay: they are immutable). True if it existed. */
@@ -87,21 +64,14 @@ export class ManifestStore {
     return tags.sort();
   }
 
-  private async read(key: string): Promise<ManifestRecord | null> {
+  private async read(key: string): Promise<StoredBytes | null> {
     const { value, metadata } = await this.kv.getWithMetadata<ManifestMetadata>(key, 'arrayBuffer');
     if (value === null || !isManifestMetadata(metadata)) return null;
     return { bytes: new Uint8Array(value), digest: metadata.digest, mediaType: metadata.mediaType, storedAt: metadata.storedAt };
   }
 
-  private write(key: string, record: ManifestRecord): Promise<void> {
-    const metadata: ManifestMetadata = { digest: record.digest, mediaType: record.mediaType, storedAt: record.storedAt };
-    return this.kv.put(key, record.bytes, { metadata });
+  private write(key: string, manifest: VerifiedManifest, storedAt: number): Promise<void> {
+    const metadata: ManifestMetadata = { digest: manifest.digest, mediaType: manifest.mediaType, storedAt };
+    return this.kv.put(key, manifest.bytes, { metadata });
   }
-}
-
-function mismatch(expected: string, actual: string): RegistryError {
-  return new RegistryError('DIGEST_INVALID', `manifest content does not match digest ${expected}`, {
-    expected,
-    actual,
-  });
 }

@@ -1,6 +1,6 @@
 /**
- * What serving one request cost, counted where the work happens (issue 3, item 4): KV reads and
- * writes (CountingKV), Cache API hits (the pull-through source), requests to origin registries
+ * What serving one request cost, counted where the work happens: KV reads and writes
+ * (CountingKV), Cache API and memory hits (src/store/ImageStore.ts), requests to origin registries
  * and their token servers (the RegistryClient increments `upstreamRequests` / `tokenRequests`
  * of the object it is given, so this type is also its `UpstreamMetrics`).
  *
@@ -14,8 +14,10 @@ export interface RequestMetrics {
   kvReads: number;
   /** KV writes: `put` and `delete`. */
   kvWrites: number;
-  /** Manifests answered by this data centre's Cache API, with no KV read. */
+  /** Reads answered by this data centre's Cache API, with no KV read. */
   cacheHits: number;
+  /** Reads answered from isolate memory: no I/O at all (not in `X-Edge-Cost`, which shows costs). */
+  memoryHits: number;
   /** HTTP requests to origin registries, token requests and redirect hops included. */
   upstreamRequests: number;
   /** Of `upstreamRequests`, those to a token server. */
@@ -30,6 +32,7 @@ export const METRIC_FIELDS = [
   'kvReads',
   'kvWrites',
   'cacheHits',
+  'memoryHits',
   'upstreamRequests',
   'tokenRequests',
   'manifestGets',
@@ -37,7 +40,7 @@ export const METRIC_FIELDS = [
 ] as const satisfies readonly (keyof RequestMetrics)[];
 
 export function zeroMetrics(): RequestMetrics {
-  return { kvReads: 0, kvWrites: 0, cacheHits: 0, upstreamRequests: 0, tokenRequests: 0, manifestGets: 0, manifestHeads: 0 };
+  return { kvReads: 0, kvWrites: 0, cacheHits: 0, memoryHits: 0, upstreamRequests: 0, tokenRequests: 0, manifestGets: 0, manifestHeads: 0 };
 }
 
 const OWN = Symbol('own counts');

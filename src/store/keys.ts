@@ -1,39 +1,34 @@
 /**
- * The KV key layout, and the Cache API keys in front of it, in one place (design.md "Storage").
- * Keys are versioned: a change of layout or value encoding gets a new prefix, and old keys
- * simply age out.
+ * Every storage key in one place: KV (global), the Cache API (per data centre) and isolate memory
+ * (docs/architecture.md, "Keys"). Keys are versioned: a change of layout or value encoding gets a
+ * new prefix, and old keys simply age out.
  *
- * | KV key                                           | value                         | metadata          |
- * |--------------------------------------------------|-------------------------------|-------------------|
- * | `v1:tag:<registry>/<repository>:<tag>`           | the tag's top-level manifest  | ManifestMetadata  |
- * |                                                  | bytes, exactly as received    |                   |
- * | `v1:manifest:<registry>/<repository>@<digest>`   | the manifest bytes of digest  | ManifestMetadata  |
- * | `v1:missing:<registry>/<repository>:<tag>`       | empty: the origin said 404    | `{ expiresAt }`   |
- * | `v1:missing:<registry>/<repository>@<digest>`    | (negative cache, NEGATIVE_TTL)| ms since epoch    |
- * | `v1:taglist:<registry>/<repository>`             | JSON array of the origin's    | `{ storedAt }`    |
- * |                                                  | tags (tags/list, ~60 s)       |                   |
+ * KV holds content only, written when it changes:
  *
- * `missing` and `taglist` keys are written with a KV `expirationTtl` (at least 60 s, KV's
- * minimum) so they clean themselves up; readers check the timestamps in the metadata, which
- * is what makes a negative TTL below 60 s work.
+ * | KV key                                          | value                                   | metadata         |
+ * |-------------------------------------------------|-----------------------------------------|------------------|
+ * | `v1:tag:<registry>/<repository>:<tag>`          | the tag's top-level manifest, as received | ManifestMetadata |
+ * | `v1:manifest:<registry>/<repository>@<digest>`  | the manifest bytes of that digest        | ManifestMetadata |
  *
- * Cache API keys (per data centre, `caches.default`) are synthetic URLs on a host nobody can
- * reach, so nothing outside the worker can read or poison them:
+ * The Cache API holds what one data centre knows: when it last confirmed each tag with its source
+ * (the origin, or KV for a registry without one), origin 404s and tag lists. Its keys are
+ * synthetic URLs on a host nobody can reach, so nothing outside the worker can read or poison them:
  *
- * | Cache API key                                                            | kept for            |
- * |--------------------------------------------------------------------------|---------------------|
- * | `https://manifest-cache.internal/v1/manifest/<registry>/<repository>@<digest>` | a year (immutable)  |
- * | `https://manifest-cache.internal/v1/tag/<registry>/<repository>:<tag>`  | min(TAG_TTL, 30 s)  |
+ * | Cache API key (`https://manifest-cache.internal/v2/…`) | holds                                   |
+ * |--------------------------------------------------------|-----------------------------------------|
+ * | `tag/<registry>/<repository>:<tag>`                     | the tag's manifest, stored and checked times |
+ * | `manifest/<registry>/<repository>@<digest>`             | a manifest by digest (immutable)        |
+ * | `missing/<registry>/<repository>:<tag>` or `@<digest>`  | an origin 404, until NEGATIVE_TTL ends   |
+ * | `taglist/<registry>/<repository>`                       | the origin's tags/list                  |
  *
- * Manifests by digest are scoped to their repository, as a registry scopes them: a digest
- * known under one repository is not served under another (that would leak private images).
+ * Isolate memory (src/store/MemoryCache.ts) uses the KV and Cache API keys themselves.
+ *
+ * Manifests by digest are scoped to their repository, as a registry scopes them: a digest known
+ * under one repository is not served under another (that would leak private images).
  */
-export const KEY_VERSION = 'v1';
+import type { ImageKey } from '../oci/reference';
 
-export interface ImageKey {
-  registry: string;
-  repository: string;
-}
+export const KEY_VERSION = 'v1';
 
 export function tagKey(image: ImageKey, tag: string): string {
   return `${tagPrefix(image)}${tag}`;
@@ -48,25 +43,26 @@ export function manifestKey(image: ImageKey, digest: string): string {
   return `${KEY_VERSION}:manifest:${image.registry}/${image.repository}@${digest}`;
 }
 
-/** The negative-cache key of a tag (`:tag`) or digest (`@digest`) the origin does not have. */
-export function missingKey(image: ImageKey, reference: string): string {
-  const separator = reference.includes(':') ? '@' : ':';
-  return `${KEY_VERSION}:missing:${image.registry}/${image.repository}${separator}${reference}`;
-}
-
-/** The origin's tag list of a repository, cached briefly for `tags/list`. */
-export function tagListKey(image: ImageKey): string {
-  return `${KEY_VERSION}:taglist:${image.registry}/${image.repository}`;
-}
-
-const EDGE_ORIGIN = 'https://manifest-cache.internal';
+/** The Cache API's keys; `v2` since tags carry their checked time. */
+const EDGE = 'https://manifest-cache.internal/v2';
 
 /** The Cache API key of a tag. */
 export function edgeTagUrl(image: ImageKey, tag: string): string {
-  return `${EDGE_ORIGIN}/${KEY_VERSION}/tag/${image.registry}/${image.repository}:${tag}`;
+  return `${EDGE}/tag/${image.registry}/${image.repository}:${tag}`;
 }
 
 /** The Cache API key of a manifest by digest. */
 export function edgeManifestUrl(image: ImageKey, digest: string): string {
-  return `${EDGE_ORIGIN}/${KEY_VERSION}/manifest/${image.registry}/${image.repository}@${digest}`;
+  return `${EDGE}/manifest/${image.registry}/${image.repository}@${digest}`;
+}
+
+/** The Cache API key of an origin 404 for a tag (`:tag`) or digest (`@digest`). */
+export function edgeMissingUrl(image: ImageKey, reference: string): string {
+  const separator = reference.includes(':') ? '@' : ':';
+  return `${EDGE}/missing/${image.registry}/${image.repository}${separator}${reference}`;
+}
+
+/** The Cache API key of a repository's tag list from its origin. */
+export function edgeTagListUrl(image: ImageKey): string {
+  return `${EDGE}/taglist/${image.registry}/${image.repository}`;
 }

@@ -26,7 +26,7 @@ import {
 import { canonicalRegistryHost, DOCKER_HUB } from '../oci/registryHost';
 import { RegistryError } from '../oci/RegistryError';
 import type { UpstreamConfig } from '../config/config';
-import type { ImageKey } from '../store/keys';
+import type { ImageKey } from '../oci/reference';
 import { listTagPages } from './listTagPages';
 import { RegistryAuth } from './RegistryAuth';
 import type { Upstream, UpstreamBlob, UpstreamHead, UpstreamManifest } from './Upstream';

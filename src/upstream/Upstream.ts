@@ -7,14 +7,11 @@
  * TOOMANYREQUESTS (with Retry-After), UNAVAILABLE (connect failure, timeout, 5xx), BAD_GATEWAY
  * (an answer we refuse: digest mismatch, invalid manifest, redirect off the allowed hosts).
  */
-import type { ImageKey } from '../store/keys';
+import type { ImageKey } from '../oci/reference';
+import type { VerifiedManifest } from '../oci/VerifiedManifest';
 
-export interface UpstreamManifest {
-  bytes: Uint8Array;
-  /** Verified: the sha256 of `bytes`, equal to the upstream's Docker-Content-Digest if it sent one. */
-  digest: string;
-  mediaType: string;
-}
+/** A manifest as an origin sent it, verified once on arrival (src/oci/VerifiedManifest.ts). */
+export type UpstreamManifest = VerifiedManifest;
 
 export interface UpstreamHead {
   digest: string;

@@ -11,11 +11,9 @@
  *
  * Any failure is BAD_GATEWAY: the upstream sent something we refuse, never passed on.
  */
-import { digestMatches, sha256Digest } from '../oci/digest';
 import { isValidDigest } from '../oci/grammar';
-import { parseManifest } from '../oci/manifest';
 import { RegistryError } from '../oci/RegistryError';
-import type { UpstreamManifest } from './Upstream';
+import { verifyManifest, type VerifiedManifest } from '../oci/VerifiedManifest';
 
 /** A manifest as received, with what the registry said about it. */
 export interface ReceivedManifest {
@@ -31,36 +29,33 @@ export interface ReceivedManifest {
 }
 
 /**
- * The verified manifest. Throws BAD_GATEWAY for a digest mismatch or an invalid manifest.
+ * The verified manifest, hashed and parsed once (src/oci/VerifiedManifest.ts). Throws
+ * BAD_GATEWAY for a digest mismatch or an invalid manifest.
  * @example
  * await verifyUpstreamManifest({ label: 'upstream ghcr.io', name: 'o/a:v1', reference: 'v1', bytes, contentType,
- *   dockerContentDigest }) // → { bytes, digest: 'sha256:…', mediaType: 'application/vnd.oci.image.index.v1+json' }
+ *   dockerContentDigest }) // → { bytes, digest: 'sha256:…', mediaType: 'application/vnd.oci.image.index.v1+json', … }
  */
-export async function verifyUpstreamManifest(received: ReceivedManifest): Promise<UpstreamManifest> {
+export async function verifyUpstreamManifest(received: ReceivedManifest): Promise<VerifiedManifest> {
   const { label, name, reference, bytes } = received;
-  const digest = await sha256Digest(bytes);
-  const stated = received.dockerContentDigest?.trim();
-  if (stated) {
-    if (!isValidDigest(stated)) {
-      throw new RegistryError('BAD_GATEWAY', `${label} sent an invalid Docker-Content-Digest for manifest ${name}`, {
-        reference,
-      });
-    }
-    if (!(await digestMatches(bytes, stated))) {
-      throw mismatch(`${label} sent manifest ${name} with Docker-Content-Digest ${stated}, but its content is ${digest}`, {
-        expected: stated,
-        actual: digest,
-      });
-    }
+  const stated = received.dockerContentDigest?.trim() || undefined;
+  if (stated !== undefined && !isValidDigest(stated)) {
+    throw new RegistryError('BAD_GATEWAY', `${label} sent an invalid Docker-Content-Digest for manifest ${name}`, {
+      reference,
+    });
   }
-  if (isValidDigest(reference) && !(await digestMatches(bytes, reference))) {
-    throw mismatch(`${label} sent content ${digest} for manifest ${name}`, { expected: reference, actual: digest });
-  }
+  const asked = isValidDigest(reference) ? reference : undefined;
   try {
-    const parsed = parseManifest(bytes, received.contentType ?? undefined);
-    return { bytes, digest, mediaType: parsed.mediaType };
+    return await verifyManifest(bytes, { contentType: received.contentType ?? undefined, digest: asked, stated });
   } catch (error) {
-    if (error instanceof RegistryError && error.code === 'MANIFEST_INVALID') {
+    if (!(error instanceof RegistryError)) throw error;
+    if (error.code === 'DIGEST_INVALID') {
+      const { expected, actual } = error.detail as { expected: string; actual: string };
+      const message = expected === stated
+        ? `${label} sent manifest ${name} with Docker-Content-Digest ${expected}, but its content is ${actual}`
+        : `${label} sent content ${actual} for manifest ${name}`;
+      throw new RegistryError('BAD_GATEWAY', `${message}; refusing it`, { expected, actual });
+    }
+    if (error.code === 'MANIFEST_INVALID') {
       throw new RegistryError('BAD_GATEWAY', `upstream sent an invalid manifest: ${error.message}`, {
         upstream: label,
         manifest: name,
@@ -69,8 +64,4 @@ export async function verifyUpstreamManifest(received: ReceivedManifest): Promis
     }
     throw error;
   }
-}
-
-function mismatch(message: string, detail: { expected: string; actual: string }): RegistryError {
-  return new RegistryError('BAD_GATEWAY', `${message}; refusing it`, detail);
 }

@@ -1,15 +1,8 @@
-import { createExecutionContext } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createRequestContext } from '../../src/createWorker';
-import type { Env } from '../../src/config/Env';
-import { RegistryError } from '../../src/oci/RegistryError';
-import type { ManifestSource } from '../../src/resolve/ManifestSource';
-import { router } from '../../src/routes/router';
-import type { RequestContext } from '../../src/routes/RequestContext';
-import { ManifestStore } from '../../src/store/ManifestStore';
-import { IMAGE, seedDemo } from '../helpers/demo';
-import { call, TEST_VARS } from '../helpers/worker';
+import { seedDemo } from '../helpers/demo';
+import { call } from '../helpers/worker';
+import type { Fault } from '../store/FakeOrigin';
+import { pullThroughHarness, twoVersions } from '../store/pullThroughHarness';
 import { shieldsSchemaProblems } from './shieldsSchema';
 
 const DEMO_MESSAGE = 'linux amd64, arm64, arm/v7, arm/v6, 386, ppc64le, s390x, riscv64 · windows amd64';
@@ -28,20 +21,16 @@ async function ariaLabel(response: Response): Promise<string> {
   return match[1]!;
 }
 
-/** Through the router with a source that fails like an origin would, or answers a stored record. */
-async function callWithSource(path: string, source: ManifestSource): Promise<Response> {
-  const testEnv = { ...(env as unknown as Env), ...TEST_VARS };
-  const store = new ManifestStore(testEnv.MANIFESTS);
-  const request = new Request(`http://registry.test${path}`);
-  const context: RequestContext = { ...createRequestContext(request, testEnv, createExecutionContext()), store, source };
-  return router.fetch(request, context);
-}
-
-function failingSource(error: RegistryError): ManifestSource {
-  return {
-    getTag: () => Promise.reject(error),
-    getManifest: () => Promise.reject(error),
-  };
+/** A badge of `team/app:1.0` on a pull-through registry whose origin fails with `fault` (nothing stored yet, unless `prime`). */
+async function callFailingOrigin(suffix: string, fault: Fault, prime = false): Promise<Response> {
+  const h = pullThroughHarness({ edgeCache: true });
+  h.origin.push(h.repository, '1.0', (await twoVersions()).v1);
+  if (prime) {
+    expect((await h.call(`GET /badge/${h.name}:1.0.svg`)).status).toBe(200);
+    h.advance(301); // beyond TAG_TTL: served stale while the origin is asked
+  }
+  h.origin.fault = fault;
+  return h.call(`GET /badge/${h.name}:1.0${suffix}`);
 }
 
 describe('GET /badge/<name>:<tag>.svg', () => {
@@ -177,10 +166,10 @@ describe('GET /badge/<name>:<tag>.svg', () => {
       expect(response.status).toBe(404);
     });
 
-    it.each(['UNAVAILABLE', 'BAD_GATEWAY', 'TOOMANYREQUESTS'] as const)(
-      'an origin failing with %s and nothing stored → 503 "unavailable"',
-      async (code) => {
-        const response = await callWithSource('/badge/demo/app:1.0.svg', failingSource(new RegistryError(code, 'origin down')));
+    it.each(['unavailable', 'wrong-bytes', 'rate-limited'] as const)(
+      'an origin failing (%s) and nothing stored → 503 "unavailable"',
+      async (fault) => {
+        const response = await callFailingOrigin('.svg', fault);
         expect(response.status).toBe(503);
         expect(response.headers.get('Cache-Control')).toBe(ERROR_CACHE);
         expect(await ariaLabel(response)).toBe('platforms: unavailable');
@@ -188,16 +177,9 @@ describe('GET /badge/<name>:<tag>.svg', () => {
     );
 
     it('a stale answer the store serves while the origin fails is an ordinary badge', async () => {
-      const { oci } = await seedDemo();
-      const stored = await new ManifestStore((env as unknown as Env).MANIFESTS).getTag(IMAGE, '1.0');
-      const staleSource: ManifestSource = {
-        getTag: async () => ({ ...stored!, storedAt: Date.now() - 30 * 24 * 3600 * 1000 }),
-        getManifest: () => Promise.reject(new RegistryError('UNAVAILABLE', 'origin down')),
-      };
-      const response = await callWithSource('/badge/demo/app:1.0.svg', staleSource);
+      const response = await callFailingOrigin('.svg', 'unavailable', true);
       expect(response.status).toBe(200);
-      expect(stored!.digest).toBe(oci.index.digest);
-      expect(await ariaLabel(response)).toBe(`platforms: ${DEMO_MESSAGE}`);
+      expect(await ariaLabel(response)).toBe('platforms: amd64, arm64');
     });
   });
 
@@ -246,7 +228,7 @@ describe('GET /badge/<name>:<tag>/shields.json', () => {
   });
 
   it('an origin failing → 503 with isError', async () => {
-    const response = await callWithSource('/badge/demo/app:1.0/shields.json', failingSource(new RegistryError('UNAVAILABLE', 'origin down')));
+    const response = await callFailingOrigin('/shields.json', 'unavailable');
     expect(response.status).toBe(503);
     expect(await response.json()).toStrictEqual({
       schemaVersion: 1, label: 'platforms', message: 'unavailable', color: 'lightgrey', isError: true, cacheSeconds: 300,

@@ -4,6 +4,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { buildMultiPlatformImage, type BuiltImage } from '../../scripts/lib/ociLayout';
+import type { ImageKey } from '../../src/oci/reference';
+import { verifyManifest, type VerifiedManifest } from '../../src/oci/VerifiedManifest';
 import { ManifestStore } from '../../src/store/ManifestStore';
 
 export const IMAGE = { registry: 'docker.io', repository: 'demo/app' };
@@ -22,17 +24,25 @@ export function demoImages(): Promise<{ oci: BuiltImage; docker: BuiltImage }> {
 export async function seedDemo(): Promise<{ oci: BuiltImage; docker: BuiltImage; store: ManifestStore }> {
   const { oci, docker } = await demoImages();
   const store = new ManifestStore(env.MANIFESTS);
-  for (const [tag, image] of [['1.0', oci], ['1.0-docker', docker]] as const) {
-    await store.putTag(IMAGE, tag, image.index.bytes, image.index.mediaType, image.index.digest);
-    for (const child of image.children) {
-      for (const d of [child.manifest, child.attestation]) {
-        if (d) await store.putManifest(IMAGE, d.digest, image.blobs.get(d.digest)!, d.mediaType);
-      }
+  for (const [tag, image] of [['1.0', oci], ['1.0-docker', docker]] as const) await putImage(store, IMAGE, tag, image);
+  const amd64 = oci.children[0]!.manifest;
+  await store.putTag(IMAGE, '1.0-amd64', await verified(oci.blobs.get(amd64.digest)!, amd64.mediaType, amd64.digest));
+  return { oci, docker, store };
+}
+
+/** `bytes` verified as the store takes them (src/oci/VerifiedManifest.ts). */
+export function verified(bytes: Uint8Array, mediaType?: string, digest?: string): Promise<VerifiedManifest> {
+  return verifyManifest(bytes, { contentType: mediaType, digest });
+}
+
+/** Stores a built image in KV: its index as `tag`, and every manifest by digest. */
+export async function putImage(store: ManifestStore, image: ImageKey, tag: string, built: BuiltImage): Promise<void> {
+  await store.putTag(image, tag, await verified(built.index.bytes, built.index.mediaType, built.index.digest));
+  for (const child of built.children) {
+    for (const d of [child.manifest, child.attestation]) {
+      if (d) await store.putManifest(image, await verified(built.blobs.get(d.digest)!, d.mediaType, d.digest));
     }
   }
-  const amd64 = oci.children[0]!.manifest;
-  await store.putTag(IMAGE, '1.0-amd64', oci.blobs.get(amd64.digest)!, amd64.mediaType);
-  return { oci, docker, store };
 }
 
 /** The child manifest digest for a platform string as the builder formats it (`linux/arm/v7`). */

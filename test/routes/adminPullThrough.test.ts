@@ -113,17 +113,18 @@ describe('GET /admin/metrics', () => {
     expect(await response.json()).toEqual({
       isolate: { startedAt: new Date(T0).toISOString() },
       requests: 3,
-      // fill: tag + negative cache; each child: KV + negative cache; the hit: the tag.
-      kvReads: 2 + 2 * 2 + 1,
+      // fill: the tag; each child by digest (negative entries are memory and the Cache API, not KV).
+      kvReads: 1 + 2,
       // fill: tag + index by digest; each child by digest.
       kvWrites: 2 + 2,
       cacheHits: 0,
+      // the hit: the tag, from this isolate's memory.
+      memoryHits: 1,
       upstreamRequests: 3,
       tokenRequests: 0,
       manifestGets: 3,
       manifestHeads: 0,
       tagReads: { hit: 1, stale: 0, revalidated: 0, miss: 1 },
-      keptAnswers: 0,
     });
   });
 });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bytesOf, call, errorOf } from '../helpers/worker';
-import { childDigest, seedDemo } from '../helpers/demo';
+import { childDigest, seedDemo, verified } from '../helpers/demo';
 import { sha256Digest } from '../../src/oci/digest';
 import type { BuiltImage } from '../../scripts/lib/ociLayout';
 
@@ -221,7 +221,7 @@ describe("containerd's ns query parameter (hosts.toml mirrors)", () => {
   it('puts a name without a host on the registry that ns names', async () => {
     const { store } = await seedDemo();
     const ghcr = { registry: 'ghcr.io', repository: 'demo/app' };
-    await store.putTag(ghcr, '1.0', docker.index.bytes, docker.index.mediaType);
+    await store.putTag(ghcr, '1.0', await verified(docker.index.bytes, docker.index.mediaType));
     const viaNs = await call('GET /v2/demo/app/manifests/1.0?ns=ghcr.io', { headers: { Accept: ACCEPT.index } });
     expect(viaNs.headers.get('Docker-Content-Digest')).toBe(docker.index.digest);
     const withoutNs = await call('GET /v2/demo/app/manifests/1.0', { headers: { Accept: ACCEPT.index } });

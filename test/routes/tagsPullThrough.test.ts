@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMultiPlatformImage, parsePlatformSpec, type BuiltImage } from '../../scripts/lib/ociLayout';
 import { errorOf } from '../helpers/worker';
-import { edgeCost, pullThroughHarness, REGISTRY, type Harness } from '../store/pullThroughHarness';
+import { cacheApiWorks, edgeCost, pullThroughHarness, REGISTRY, type Harness } from '../store/pullThroughHarness';
 
 let image: BuiltImage;
 beforeAll(async () => {
@@ -19,20 +19,23 @@ function harness(): Harness {
 }
 
 describe('GET /v2/<name>/tags/list through an origin', () => {
-  it("answers the origin's tags, sorted, then from KV for 60 s", async () => {
+  it("answers the origin's tags, sorted, then from memory and the Cache API for 60 s, never KV", async () => {
     const h = harness();
     const first = await h.call(`GET /v2/${h.name}/tags/list`);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ name: h.name, tags: ['1.0', '1.10', '2.0', 'latest'] });
     expect(first.headers.get('X-Cache-Status')).toBe('miss');
-    expect(first.headers.get('X-Edge-Cost')).toBe(edgeCost({ kvReads: 1, kvWrites: 1, upstream: 1 }));
+    expect(first.headers.get('X-Edge-Cost')).toBe(edgeCost({ upstream: 1 }));
 
     h.advance(59);
     const second = await h.call(`GET /v2/${h.name}/tags/list`);
     expect(await second.json()).toEqual({ name: h.name, tags: ['1.0', '1.10', '2.0', 'latest'] });
     expect(second.headers.get('X-Cache-Status')).toBe('hit');
     expect(second.headers.get('Age')).toBe('59');
-    expect(second.headers.get('X-Edge-Cost')).toBe(edgeCost({ kvReads: 1 }));
+    expect(second.headers.get('X-Edge-Cost')).toBe(edgeCost({}));
+    const other = await h.otherIsolate().call(`GET /v2/${h.name}/tags/list`);
+    expect(other.headers.get('X-Cache-Status')).toBe('hit');
+    expect(other.headers.get('X-Edge-Cost')).toBe(edgeCost({ cacheHits: (await cacheApiWorks()) ? 1 : 0, upstream: (await cacheApiWorks()) ? 0 : 1 }));
     expect(h.origin.calls).toEqual([`TAGS ${h.repository}`]);
 
     h.advance(1);

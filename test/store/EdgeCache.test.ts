@@ -1,19 +1,15 @@
 /**
- * The Cache API layer: entries live as long as the caller says, by the worker's clock, whatever
- * the Cache API itself keeps. Where this runtime's Cache API keeps nothing (workers.dev), the
- * layer must simply find nothing; the rows below hold either way.
+ * The Cache API tier: bodies with string metadata, kept for the TTL asked (what entries mean and
+ * when they end is the image store's business, by its own clock). Where this runtime's Cache API
+ * keeps nothing (workers.dev), the tier must simply find nothing; the rows below hold either way.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CacheApiEdgeCache, NO_EDGE_CACHE } from '../../src/store/EdgeCache';
-import type { ManifestRecord } from '../../src/store/ManifestRecord';
+import { CacheApiEdgeCache, NO_EDGE_CACHE, type EdgeEntry } from '../../src/store/EdgeCache';
 import { cacheApiWorks } from './pullThroughHarness';
 
-const NOW = 1_900_000_000_000;
-const record: ManifestRecord = {
-  bytes: new TextEncoder().encode('{"schemaVersion":2,"manifests":[]}'),
-  digest: `sha256:${'d'.repeat(64)}`,
-  mediaType: 'application/vnd.oci.image.index.v1+json',
-  storedAt: NOW - 5_000,
+const entry: EdgeEntry = {
+  body: new TextEncoder().encode('{"schemaVersion":2,"manifests":[]}'),
+  meta: { digest: `sha256:${'d'.repeat(64)}`, 'media-type': 'application/vnd.oci.image.index.v1+json', 'checked-at': '1900000000000' },
 };
 
 let works: boolean;
@@ -24,41 +20,39 @@ beforeAll(async () => {
 const url = () => `https://manifest-cache.internal/test/${crypto.randomUUID()}`;
 
 describe('CacheApiEdgeCache over caches.default', () => {
-  it('gives back the record it was given, bytes and metadata, until its TTL passes', async () => {
+  it('gives back the body and metadata it was given', async () => {
     const edge = new CacheApiEdgeCache(caches.default);
     const key = url();
-    await edge.put(key, record, 30, NOW);
-    expect(await edge.get(key, NOW)).toEqual(works ? record : null);
-    expect(await edge.get(key, NOW + 29_999)).toEqual(works ? record : null);
-    expect(await edge.get(key, NOW + 30_000)).toBeNull();
+    await edge.put(key, entry, 30);
+    expect(await edge.get(key)).toEqual(works ? entry : null);
   });
 
-  it('keeps nothing for a TTL of zero or less', async () => {
+  it('keeps nothing for a TTL below one second', async () => {
     const edge = new CacheApiEdgeCache(caches.default);
     const key = url();
-    await edge.put(key, record, 0, NOW);
-    expect(await edge.get(key, NOW)).toBeNull();
+    await edge.put(key, entry, 0.9);
+    expect(await edge.get(key)).toBeNull();
   });
 
   it('forgets a deleted entry', async () => {
     const edge = new CacheApiEdgeCache(caches.default);
     const key = url();
-    await edge.put(key, record, 60, NOW);
+    await edge.put(key, entry, 60);
     await edge.delete(key);
-    expect(await edge.get(key, NOW)).toBeNull();
+    expect(await edge.get(key)).toBeNull();
   });
 
-  it('ignores an entry that is not one of its own', async () => {
+  it('finds no metadata on an entry that is not one of its own', async () => {
     const key = url();
     await caches.default.put(key, new Response('{}', { headers: { 'Cache-Control': 'max-age=60', 'Content-Type': 'application/json' } }));
-    expect(await new CacheApiEdgeCache(caches.default).get(key, NOW)).toBeNull();
+    expect(await new CacheApiEdgeCache(caches.default).get(key)).toEqual(works ? { body: new TextEncoder().encode('{}'), meta: {} } : null);
   });
 });
 
 describe('NO_EDGE_CACHE (EDGE_CACHE=off)', () => {
   it('keeps nothing', async () => {
     const key = url();
-    await NO_EDGE_CACHE.put(key, record, 60, NOW);
-    expect(await NO_EDGE_CACHE.get(key, NOW)).toBeNull();
+    await NO_EDGE_CACHE.put(key, entry, 60);
+    expect(await NO_EDGE_CACHE.get(key)).toBeNull();
   });
 });

@@ -2,14 +2,15 @@
  * An in-memory origin registry for the pull-through suite: it holds images pushed into it,
  * answers the `Upstream` interface, counts every call, and can be switched to fail the ways a
  * real registry cannot be made to on demand (503, 429 with Retry-After, a timeout, bytes that
- * do not match their digest). Like the RegistryClient, it counts its requests into the
+ * do not match their digest; refused by the same verification the RegistryClient uses). Like the RegistryClient, it counts its requests into the
  * metrics object it is built with. Real registries are the integration tests' business.
  */
 import type { Config } from '../../src/config/config';
 import { RegistryError } from '../../src/oci/RegistryError';
 import type { RequestMetrics } from '../../src/store/RequestMetrics';
-import type { ImageKey } from '../../src/store/keys';
+import type { ImageKey } from '../../src/oci/reference';
 import type { Upstream, UpstreamBlob, UpstreamHead, UpstreamManifest } from '../../src/upstream/Upstream';
+import { verifyUpstreamManifest } from '../../src/upstream/verifyUpstreamManifest';
 import type { BuiltImage } from '../../scripts/lib/ociLayout';
 
 export interface BlobInit {
@@ -78,11 +79,16 @@ export class FakeOrigin {
         await enter(`GET ${origin.ref(image, reference)}`, 'manifestGets');
         const found = origin.lookup(image, reference);
         if (!found) return null;
-        if (origin.fault === 'wrong-bytes') {
-          const bytes = new TextEncoder().encode('{"schemaVersion":2,"manifests":[]}');
-          return { bytes, digest: found.digest, mediaType: found.mediaType };
-        }
-        return { bytes: found.bytes, digest: found.digest, mediaType: found.mediaType };
+        const bytes = origin.fault === 'wrong-bytes' ? new TextEncoder().encode('{"schemaVersion":2,"manifests":[]}') : found.bytes;
+        // Verified on arrival exactly as the RegistryClient verifies what a real registry sends.
+        return verifyUpstreamManifest({
+          label: `upstream ${origin.registry}`,
+          name: origin.ref(image, reference),
+          reference,
+          bytes,
+          contentType: found.mediaType,
+          dockerContentDigest: found.digest,
+        });
       },
       async headManifest(image: ImageKey, reference: string): Promise<UpstreamHead | null> {
         await enter(`HEAD ${origin.ref(image, reference)}`, 'manifestHeads');

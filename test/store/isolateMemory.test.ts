@@ -1,13 +1,14 @@
-/** The small pieces of per-isolate memory the pull-through source is built on. */
-import { env } from 'cloudflare:workers';
+/** The small pieces of per-isolate memory the image store is built on. */
 import { describe, expect, it } from 'vitest';
 import { BackgroundTasks } from '../../src/store/BackgroundTasks';
-import type { BinaryKV } from '../../src/store/BinaryKV';
-import { BoundedMap } from '../../src/store/BoundedMap';
+import { CacheApiEdgeCache, NO_EDGE_CACHE } from '../../src/store/EdgeCache';
 import { freshnessOf, type Freshness } from '../../src/store/freshness';
-import { MemoryKV } from '../../src/store/MemoryKV';
-import { NegativeCache } from '../../src/store/NegativeCache';
+import { IsolateState } from '../../src/store/IsolateState';
+import { MemoryCache } from '../../src/store/MemoryCache';
+import { OriginGuard } from '../../src/store/OriginGuard';
+import { zeroMetrics } from '../../src/store/RequestMetrics';
 import { SingleFlight } from '../../src/store/SingleFlight';
+import { cacheApiWorks } from './pullThroughHarness';
 
 describe('freshnessOf(ageMs, { tagTtl: 300, staleTtl: 3600 })', () => {
   const ttl = { tagTtl: 300, staleTtl: 3600 };
@@ -73,46 +74,89 @@ describe('BackgroundTasks', () => {
   });
 });
 
-describe('BoundedMap', () => {
-  it('forgets the least recently set entries past its limit', () => {
-    const map = new BoundedMap<string, number>(2);
-    map.set('a', 1).set('b', 2).set('a', 3).set('c', 4);
-    expect([...map]).toEqual([['a', 3], ['c', 4]]);
+describe('MemoryCache(budget)', () => {
+  /** What `set` adds to a value's weight: a fixed overhead and the key. */
+  const cost = (key: string, weight: number) => weight + 96 + key.length * 2;
+
+  it('holds values up to its byte budget, forgetting the least recently used first', () => {
+    const memory = new MemoryCache(3 * cost('a', 1000), Infinity);
+    memory.set('a', 'A', 1000);
+    memory.set('b', 'B', 1000);
+    memory.set('c', 'C', 1000);
+    expect(memory.get('a')).toBe('A'); // now the most recently used
+    memory.set('d', 'D', 1000);
+    expect(memory.get('b')).toBeUndefined();
+    expect(['a', 'c', 'd'].map((k) => memory.get(k))).toEqual(['A', 'C', 'D']);
+    expect(memory.bytes).toBe(3 * cost('a', 1000));
+  });
+
+  it('does not keep a value heavier than its largest entry, and leaves the rest alone', () => {
+    const memory = new MemoryCache(10_000, 2_000);
+    memory.set('small', 1, 100);
+    expect(memory.set('big', 2, 1_900)).toBe(false);
+    expect(memory.get('big')).toBeUndefined();
+    expect(memory.get('small')).toBe(1);
+    expect(memory.bytes).toBe(cost('small', 100));
+  });
+
+  it('replaces a value under the same key, counting only the new weight', () => {
+    const memory = new MemoryCache(10_000);
+    memory.set('k', 1, 500);
+    memory.set('k', 2, 200);
+    memory.delete('missing');
+    expect(memory.get('k')).toBe(2);
+    expect(memory.bytes).toBe(cost('k', 200));
+    memory.delete('k');
+    expect(memory.bytes).toBe(0);
+    expect(memory.size).toBe(0);
+  });
+
+  it('stays within its budget whatever is put in it', () => {
+    const memory = new MemoryCache(50_000);
+    for (let i = 0; i < 2_000; i++) memory.set(`key-${i}`, i, (i * 7919) % 12_000);
+    expect(memory.bytes).toBeLessThanOrEqual(50_000);
+    expect(memory.size).toBeGreaterThan(3);
   });
 });
 
-const kvs: [string, () => BinaryKV][] = [
-  ['MemoryKV', () => new MemoryKV()],
-  ['the KV binding', () => env.MANIFESTS],
-];
+describe.each([
+  ['the Cache API', true],
+  ['no Cache API', false],
+] as const)('OriginGuard negative entries, with %s', (_, withCache) => {
+  const image = () => ({ registry: 'origin.test', repository: `neg/${crypto.randomUUID()}` });
+  const guard = (isolate: IsolateState, clock: { now: number }, negativeTtl = 30) =>
+    new OriginGuard({
+      edge: withCache ? new CacheApiEdgeCache(caches.default) : NO_EDGE_CACHE,
+      isolate,
+      freshness: { tagTtl: 300, staleTtl: 3600, negativeTtl },
+      now: () => clock.now,
+      metrics: zeroMetrics(),
+    });
 
-describe.each(kvs)('NegativeCache over %s', (_, makeKV) => {
-  const key = () => `v1:missing:test/${crypto.randomUUID()}:x`;
-
-  it('remembers a 404 for its TTL, below KV’s 60 s minimum too, in memory and in KV', async () => {
-    const kv = makeKV();
-    const k = key();
-    const memory = new BoundedMap<string, number>();
-    await new NegativeCache(kv, memory, 30).add(k, 1_000_000);
-    expect(memory.get(k)).toBe(1_030_000);
-    // This isolate (its memory) and another (KV only) agree.
-    for (const cache of [new NegativeCache(kv, memory, 30), new NegativeCache(kv, new BoundedMap(), 30)]) {
-      expect(await cache.has(k, 1_000_000 + 29_999)).toBe(true);
-      expect(await cache.has(k, 1_000_000 + 30_000)).toBe(false);
-    }
+  it('remembers a 404 for NEGATIVE_TTL, below KV’s 60 s minimum too; another isolate sees it through the Cache API', async () => {
+    const clock = { now: 1_000_000 };
+    const img = image();
+    await guard(new IsolateState(0), clock).addMissing(img, '1.0');
+    const here = new IsolateState(0);
+    const mine = guard(here, clock);
+    await mine.addMissing(img, '2.0');
+    clock.now += 29_999;
+    expect(await mine.isMissing(img, '2.0')).toBe(true);
+    expect(await mine.isMissing(img, '1.0')).toBe(withCache && (await cacheApiWorks()));
+    clock.now += 1;
+    expect(await mine.isMissing(img, '2.0')).toBe(false);
+    expect(await guard(new IsolateState(0), clock).isMissing(img, '1.0')).toBe(false);
   });
 
   it('forgets on request, and does nothing with a TTL of 0', async () => {
-    const kv = makeKV();
-    const memory = new BoundedMap<string, number>();
-    const k = key();
-    const cache = new NegativeCache(kv, memory, 30);
-    await cache.add(k, 0);
-    await cache.forget(k);
-    expect(await cache.has(k, 1)).toBe(false);
-    const off = new NegativeCache(kv, memory, 0);
-    await off.add(k, 0);
-    expect(await off.has(k, 1)).toBe(false);
-    expect(await cache.has(k, 1)).toBe(false);
+    const clock = { now: 0 };
+    const img = image();
+    const isolate = new IsolateState(0);
+    await guard(isolate, clock).addMissing(img, 'x');
+    await guard(isolate, clock).forgetMissing(img, 'x');
+    expect(await guard(isolate, clock).isMissing(img, 'x')).toBe(false);
+    await guard(isolate, clock, 0).addMissing(img, 'y');
+    expect(await guard(isolate, clock).isMissing(img, 'y')).toBe(false);
+    expect(isolate.memory.size).toBe(0);
   });
 });
