@@ -17,7 +17,7 @@ import { CountingKV } from './store/CountingKV';
 import { CacheApiEdgeCache, NO_EDGE_CACHE, type EdgeCache } from './store/EdgeCache';
 import { ImageStore } from './store/ImageStore';
 import { IsolateState } from './store/IsolateState';
-import { createRequestMetrics, formatEdgeCost, zeroMetrics, type RequestMetrics } from './store/RequestMetrics';
+import { committer, formatEdgeCost, zeroMetrics, type RequestMetrics } from './store/RequestMetrics';
 import type { Upstream } from './upstream/Upstream';
 
 export interface WorkerServices {
@@ -37,18 +37,22 @@ export function createWorker(overrides: Partial<WorkerServices> = {}) {
   const services: WorkerServices = { upstreamFor: NO_UPSTREAMS, now: () => Date.now(), ...overrides };
   return {
     async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-      const background = new BackgroundTasks((promise) => ctx.waitUntil(promise));
+      let commit = (): void => undefined;
+      // Background work commits what it counted into the isolate's totals as each piece ends.
+      const background = new BackgroundTasks((promise) => ctx.waitUntil(promise.finally(() => commit())));
       let made: { context: RequestContext; metrics: RequestMetrics } | undefined;
       let response: Response;
       try {
         made = createRequestContext(request, env, services, background);
         made.context.isolate.totals.requests++;
+        commit = committer(made.metrics, made.context.isolate.totals);
         response = await router.fetch(request, made.context);
       } catch (err) {
         response = errorResponse(err, request.method);
       }
       // The cost is what the response needed: stamped before background work starts.
       const costed = withEdgeCost(response, formatEdgeCost(made?.metrics ?? zeroMetrics()), made?.context.access.servedPrivate ?? false);
+      commit();
       background.flush();
       return costed;
     },
@@ -70,7 +74,7 @@ export function createRequestContext(
   const now = services.now ?? (() => Date.now());
   // Made on the first request: the clock does not run while a worker's global scope is evaluated.
   const isolate = (services.isolate ??= new IsolateState(now()));
-  const metrics = createRequestMetrics(isolate.totals);
+  const metrics = zeroMetrics();
   const upstreamFor = services.upstreamFor ?? NO_UPSTREAMS;
   const clients = new Map<string, Upstream | undefined>();
   const upstream = (registry: string): Upstream | undefined => {

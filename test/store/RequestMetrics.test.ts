@@ -1,20 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { CountingKV } from '../../src/store/CountingKV';
 import { MemoryKV } from '../../src/store/MemoryKV';
-import { createRequestMetrics, formatEdgeCost, zeroMetrics } from '../../src/store/RequestMetrics';
+import { committer, formatEdgeCost, zeroMetrics } from '../../src/store/RequestMetrics';
 
-describe('createRequestMetrics(totals)', () => {
-  it('counts like a plain object and adds every change into the totals', () => {
+describe('committer(metrics, totals)', () => {
+  it('adds what each request counted since its last commit into the totals, never twice', () => {
     const totals = zeroMetrics();
-    const a = createRequestMetrics(totals);
-    const b = createRequestMetrics(totals);
+    const a = zeroMetrics();
+    const b = zeroMetrics();
+    const commitA = committer(a, totals);
+    const commitB = committer(b, totals);
     a.kvReads++;
     a.kvReads += 2;
     b.kvReads++;
     b.upstreamRequests++;
-    b.tokenRequests = (b.tokenRequests ?? 0) + 1; // as the RegistryClient's countRequest does
-    expect({ ...a }).toEqual({ ...zeroMetrics(), kvReads: 3 });
-    expect({ ...b }).toEqual({ ...zeroMetrics(), kvReads: 1, upstreamRequests: 1, tokenRequests: 1 });
+    commitA();
+    commitB();
+    commitA();
+    expect(totals).toEqual({ ...zeroMetrics(), kvReads: 4, upstreamRequests: 1 });
+    b.tokenRequests = (b.tokenRequests ?? 0) + 1; // as the RegistryClient's countRequest does, after the response
+    commitB();
+    expect(a).toEqual({ ...zeroMetrics(), kvReads: 3 });
     expect(totals).toEqual({ ...zeroMetrics(), kvReads: 4, upstreamRequests: 1, tokenRequests: 1 });
   });
 });
@@ -28,7 +34,7 @@ describe('formatEdgeCost(metrics)', () => {
 
 describe('CountingKV', () => {
   it('counts get and list as reads, put and delete as writes', async () => {
-    const metrics = createRequestMetrics();
+    const metrics = zeroMetrics();
     const kv = new CountingKV(new MemoryKV(), metrics);
     await kv.put('a', new Uint8Array([1]));
     await kv.getWithMetadata('a', 'arrayBuffer');
