@@ -27,14 +27,15 @@ import type { Config } from '../config/config';
 import { isImageManifestMediaType, isIndexMediaType } from '../oci/mediaTypes';
 import type { ImageKey } from '../oci/reference';
 import { RegistryError } from '../oci/RegistryError';
-import { verifyManifest, type ManifestEntry, type VerifiedManifest } from '../oci/VerifiedManifest';
+import type { ManifestEntry, VerifiedManifest } from '../oci/VerifiedManifest';
 import type { Upstream } from '../upstream/Upstream';
 import type { BinaryKV } from './BinaryKV';
 import type { EdgeCache } from './EdgeCache';
 import { freshnessOf } from './freshness';
+import { Copies, type ManifestSlot, type TagEntry } from './Copies';
 import type { IsolateState } from './IsolateState';
-import { edgeManifestUrl, edgeTagUrl, manifestKey, tagKey } from './keys';
-import { ageSeconds, type CacheInfo, type StoredBytes } from './ManifestRecord';
+import { manifestKey, tagKey } from './keys';
+import { ageSeconds, type CacheInfo } from './ManifestRecord';
 import { ManifestStore } from './ManifestStore';
 import { OriginGuard } from './OriginGuard';
 import { asOriginError, explainOriginFailure } from './originFailure';
@@ -44,10 +45,6 @@ import { TagLists, type TagListing } from './TagLists';
 /** Image manifests of a new index fetched after the response; the rest are fetched on demand. */
 export const PREFETCH_MAX = 8;
 const PREFETCH_CONCURRENCY = 4;
-/** The longest a tag whose source is KV is answered without reading KV again. */
-export const KV_TAG_TTL = 30;
-/** Manifests by digest never change: the Cache API keeps them a year. */
-const IMMUTABLE_TTL = 365 * 24 * 3600;
 /** buildx's attestation manifests: no platform request ever needs them. */
 const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
 
@@ -90,52 +87,39 @@ export interface ImageStoreOptions {
   metrics: RequestMetrics;
 }
 
-/** A tag as memory and the Cache API hold it. */
-interface TagEntry {
-  manifest: VerifiedManifest;
-  storedAt: number;
-  /** When this data centre last confirmed the digest with the tag's source. */
-  checkedAt: number;
-}
-
-interface ManifestSlot {
-  manifest: VerifiedManifest;
-  storedAt: number;
-}
-
 export class ImageStore implements ImageReader {
   private readonly kv: ManifestStore;
+  private readonly copies: Copies;
   private readonly guard: OriginGuard;
 
   constructor(private readonly options: ImageStoreOptions) {
     this.kv = new ManifestStore(options.kv, options.now);
+    this.copies = new Copies({ ...options, kv: this.kv });
     this.guard = new OriginGuard(options);
   }
 
   async tag(image: ImageKey, tag: string): Promise<Served | null> {
     const { isolate, metrics, now } = this.options;
-    const key = tagKey(image, tag);
     const origin = this.options.origin(image.registry);
-    const remembered = isolate.memory.get<TagEntry>(key);
+    const remembered = this.copies.memoryTag(image, tag);
     let served: Served | null;
     if (remembered && this.isFresh(remembered, origin, now())) {
       metrics.memoryHits++;
       served = this.served(remembered, 'hit');
     } else {
-      served = await isolate.flights.run(`tag ${key}`, () => this.lookupTag(image, tag, origin, remembered));
+      served = await isolate.flights.run(`tag ${tagKey(image, tag)}`, () => this.lookupTag(image, tag, origin, remembered));
     }
     if (served) isolate.totals.tagReads[served.cache.state]++;
     return served;
   }
 
   manifest(image: ImageKey, digest: string): Promise<Served | null> {
-    const key = manifestKey(image, digest);
-    const kept = this.options.isolate.memory.get<ManifestSlot>(key);
+    const kept = this.copies.memoryManifest(image, digest);
     if (kept) {
       this.options.metrics.memoryHits++;
       return Promise.resolve(this.servedManifest(kept, 'hit'));
     }
-    return this.options.isolate.flights.run(`manifest ${key}`, () => this.lookupManifest(image, digest));
+    return this.options.isolate.flights.run(`manifest ${manifestKey(image, digest)}`, () => this.lookupManifest(image, digest));
   }
 
   tags(image: ImageKey): Promise<TagListing | null> {
@@ -147,16 +131,18 @@ export class ImageStore implements ImageReader {
   /** The admin API's tag write: to KV, and at once to this isolate's memory and data centre's Cache API. */
   async putTag(image: ImageKey, tag: string, manifest: VerifiedManifest): Promise<number> {
     const storedAt = await this.kv.putTag(image, tag, manifest);
-    this.keepManifest(image, { manifest, storedAt });
-    this.options.isolate.memory.set(tagKey(image, tag), { manifest, storedAt, checkedAt: storedAt }, manifest.weight);
-    await Promise.all([this.putEdgeTag(image, tag, { manifest, storedAt, checkedAt: storedAt }), this.guard.forgetMissing(image, tag)]);
+    const entry: TagEntry = { manifest, storedAt, checkedAt: storedAt };
+    this.copies.keepManifest(image, entry, false);
+    this.copies.rememberTag(image, tag, entry);
+    const pulledThrough = this.options.origin(image.registry) !== undefined;
+    await Promise.all([this.copies.putEdgeTag(image, tag, entry, pulledThrough), this.guard.forgetMissing(image, tag)]);
     return storedAt;
   }
 
   /** The admin API's write of a manifest by digest. */
   async putManifest(image: ImageKey, manifest: VerifiedManifest): Promise<number> {
     const storedAt = await this.kv.putManifest(image, manifest);
-    this.keepManifest(image, { manifest, storedAt });
+    this.copies.keepManifest(image, { manifest, storedAt }, false);
     await this.guard.forgetMissing(image, manifest.digest);
     return storedAt;
   }
@@ -164,7 +150,7 @@ export class ImageStore implements ImageReader {
   /** Removes the tag from KV, memory and this data centre's Cache API; false when KV did not have it. */
   async deleteTag(image: ImageKey, tag: string): Promise<boolean> {
     const deleted = await this.kv.deleteTag(image, tag);
-    await this.forgetTag(image, tag);
+    await this.copies.forgetTag(image, tag);
     return deleted;
   }
 
@@ -174,7 +160,7 @@ export class ImageStore implements ImageReader {
     if (!origin) throw new RegistryError('NOT_FOUND', `no upstream is configured for ${image.registry}: nothing to refresh from`);
     const what = describe(image, tag);
     await this.guard.forgetMissing(image, tag);
-    const entry = await this.kvTag(image, tag, undefined);
+    const entry = await this.copies.kvTag(image, tag);
     const previous = entry && this.served(entry, 'hit');
     this.guard.assertNotWaiting(tagKey(image, tag), image.registry, `refreshing ${what}`);
     try {
@@ -187,24 +173,24 @@ export class ImageStore implements ImageReader {
   private async lookupTag(image: ImageKey, tag: string, origin: Upstream | undefined, remembered: TagEntry | undefined): Promise<Served | null> {
     const now = this.options.now();
     // Another isolate of this data centre may have confirmed it since.
-    const edge = await this.edgeTag(image, tag);
+    const edge = await this.copies.edgeTag(image, tag);
     let entry = edge && (!remembered || edge.checkedAt > remembered.checkedAt) ? edge : remembered;
     if (entry && entry === edge) this.options.metrics.cacheHits++;
     if (entry && this.isFresh(entry, origin, now)) {
-      if (entry === edge) this.options.isolate.memory.set(tagKey(image, tag), entry, entry.manifest.weight);
+      if (entry === edge) this.copies.rememberTag(image, tag, entry);
       return this.served(entry, 'hit');
     }
     if (!origin) {
       // KV is the source: read it again.
-      const stored = await this.kvTag(image, tag, now);
+      const stored = await this.copies.kvTag(image, tag, now);
       if (!stored) {
-        await this.forgetTag(image, tag);
+        if (entry) await this.copies.forgetTag(image, tag);
         return null;
       }
-      this.keepTag(image, tag, stored);
+      this.copies.keepTag(image, tag, stored, false);
       return this.served(stored, 'hit');
     }
-    entry ??= (await this.kvTag(image, tag, undefined)) ?? undefined;
+    entry ??= (await this.copies.kvTag(image, tag)) ?? undefined;
     if (entry) return this.confirmed(image, tag, origin, entry, now);
     const context = `${describe(image, tag)} is not cached`;
     if (await this.guard.isMissing(image, tag)) return null;
@@ -222,16 +208,18 @@ export class ImageStore implements ImageReader {
     const key = tagKey(image, tag);
     switch (freshnessOf(now - entry.checkedAt, freshness)) {
       case 'fresh':
-        this.keepTag(image, tag, entry);
+        this.copies.keepTag(image, tag, entry, true);
         return this.served(entry, 'hit');
       case 'stale': {
         const waiting = this.guard.waitSeconds(key) > 0;
         if (!waiting) {
-          this.options.defer(() =>
-            this.refresh(image, tag, origin, entry).catch((err: unknown) => {
+          this.options.defer(async () => {
+            // Requests that saw the tag stale at once each defer a refresh: one that ran meanwhile is enough.
+            if ((this.copies.memoryTag(image, tag)?.checkedAt ?? -Infinity) > entry.checkedAt) return;
+            await this.refresh(image, tag, origin, entry).catch((err: unknown) => {
               console.warn(`background refresh of ${describe(image, tag)} failed:`, err instanceof Error ? err.message : String(err));
-            }),
-          );
+            });
+          });
         }
         const failed = waiting || this.guard.revalidationFailed(key);
         return this.served(entry, 'stale', failed);
@@ -275,11 +263,12 @@ export class ImageStore implements ImageReader {
     }
     if (entry && fetched.digest === entry.manifest.digest) return this.reconfirm(image, tag, entry);
     const now = this.options.now();
-    const inKv = entry ? await this.kvTag(image, tag, now) : null;
-    const storedAt = inKv?.manifest.digest === fetched.digest ? inKv.storedAt : await this.write(image, tag, () => this.kv.putTag(image, tag, fetched));
+    // Another data centre may have stored the move already: one read saves two writes.
+    const inKv = entry ? await this.kv.getTag(image, tag) : null;
+    const storedAt = inKv?.digest === fetched.digest ? inKv.storedAt : await this.write(image, tag, () => this.kv.putTag(image, tag, fetched));
     const stored: TagEntry = { manifest: fetched, storedAt, checkedAt: now };
-    this.keepManifest(image, { manifest: fetched, storedAt });
-    this.keepTag(image, tag, stored);
+    this.copies.keepManifest(image, stored, true);
+    this.copies.keepTag(image, tag, stored, true);
     this.prefetch(image, fetched);
     return this.served(stored, 'miss');
   }
@@ -287,25 +276,20 @@ export class ImageStore implements ImageReader {
   /** The origin confirmed the digest: a new `checkedAt` in memory and the Cache API, no KV write. */
   private reconfirm(image: ImageKey, tag: string, entry: TagEntry): Served {
     const confirmed: TagEntry = { ...entry, checkedAt: this.options.now() };
-    this.keepTag(image, tag, confirmed);
+    this.copies.keepTag(image, tag, confirmed, true);
     return this.served(confirmed, 'revalidated');
   }
 
   private async lookupManifest(image: ImageKey, digest: string): Promise<Served | null> {
-    const { edge, metrics } = this.options;
-    const url = edgeManifestUrl(image, digest);
-    const cached = await edge.get(url);
-    const fromEdge = cached && (await this.arrive(image, { bytes: cached.body, digest, mediaType: cached.meta['media-type'] ?? '', storedAt: Number(cached.meta['stored-at']) }, url));
+    const fromEdge = await this.copies.edgeManifest(image, digest);
     if (fromEdge) {
-      metrics.cacheHits++;
-      this.keepManifest(image, fromEdge);
+      this.options.metrics.cacheHits++;
+      this.copies.keepManifest(image, fromEdge, false);
       return this.servedManifest(fromEdge, 'hit');
     }
-    const stored = await this.kv.getManifest(image, digest);
-    const fromKv = stored && (await this.arrive(image, stored, manifestKey(image, digest)));
+    const fromKv = await this.copies.kvManifest(image, digest);
     if (fromKv) {
-      this.keepManifest(image, fromKv);
-      this.options.defer(() => this.putEdgeManifest(image, fromKv));
+      this.copies.keepManifest(image, fromKv, true);
       return this.servedManifest(fromKv, 'hit');
     }
     const origin = this.options.origin(image.registry);
@@ -321,8 +305,7 @@ export class ImageStore implements ImageReader {
       }
       const storedAt = await this.write(image, digest, () => this.kv.putManifest(image, fetched));
       const slot = { manifest: fetched, storedAt };
-      this.keepManifest(image, slot);
-      this.options.defer(() => this.putEdgeManifest(image, slot));
+      this.copies.keepManifest(image, slot, true);
       return this.servedManifest(slot, 'miss');
     } catch (err) {
       throw explainOriginFailure(asOriginError(err, image.registry), `${what} is not cached`);
@@ -347,75 +330,8 @@ export class ImageStore implements ImageReader {
     });
   }
 
-  /** The tag in this data centre's Cache API, verified; null when absent or unreadable. */
-  private async edgeTag(image: ImageKey, tag: string): Promise<TagEntry | null> {
-    const url = edgeTagUrl(image, tag);
-    const cached = await this.options.edge.get(url);
-    if (!cached) return null;
-    const { meta } = cached;
-    const storedAt = Number(meta['stored-at']);
-    const checkedAt = Number(meta['checked-at']);
-    const manifest = await this.arrive(image, { bytes: cached.body, digest: meta.digest ?? '', mediaType: meta['media-type'] ?? '', storedAt }, url);
-    if (!manifest || !Number.isFinite(checkedAt)) return null;
-    return { manifest: manifest.manifest, storedAt, checkedAt };
-  }
-
-  /** The tag in KV, verified, as confirmed at `checkedAt` (reading KV confirms a KV-only tag) or when stored. */
-  private async kvTag(image: ImageKey, tag: string, checkedAt: number | undefined): Promise<TagEntry | null> {
-    const stored = await this.kv.getTag(image, tag);
-    const slot = stored && (await this.arrive(image, stored, tagKey(image, tag)));
-    return slot && { ...slot, checkedAt: checkedAt ?? slot.storedAt };
-  }
-
-  /**
-   * Bytes from the Cache API or KV entering memory: verified against the digest they were stored
-   * under, unless memory already holds that manifest (then its verified value is used). Bytes
-   * that fail are logged and treated as absent.
-   */
-  private async arrive(image: ImageKey, stored: StoredBytes, where: string): Promise<ManifestSlot | null> {
-    const known = this.options.isolate.memory.get<ManifestSlot>(manifestKey(image, stored.digest));
-    if (known) return { manifest: known.manifest, storedAt: stored.storedAt };
-    try {
-      const manifest = await verifyManifest(stored.bytes, { digest: stored.digest, contentType: stored.mediaType });
-      return { manifest, storedAt: Number.isFinite(stored.storedAt) ? stored.storedAt : 0 };
-    } catch (err) {
-      console.error(`${where}: stored bytes refused:`, err instanceof Error ? err.message : String(err));
-      return null;
-    }
-  }
-
   private isFresh(entry: TagEntry, origin: Upstream | undefined, now: number): boolean {
-    const ttl = origin ? this.options.freshness.tagTtl : Math.min(this.options.freshness.tagTtl, KV_TAG_TTL);
-    return now - entry.checkedAt < ttl * 1000;
-  }
-
-  /** Keeps a tag in memory now, and in this data centre's Cache API after the response. */
-  private keepTag(image: ImageKey, tag: string, entry: TagEntry): void {
-    this.options.isolate.memory.set(tagKey(image, tag), entry, entry.manifest.weight);
-    this.options.defer(() => this.putEdgeTag(image, tag, entry));
-  }
-
-  /** The Cache API keeps a tag for as long as it may be served: STALE_TTL, or KV_TAG_TTL where KV is the source. */
-  private putEdgeTag(image: ImageKey, tag: string, entry: TagEntry): Promise<void> {
-    const origin = this.options.origin(image.registry);
-    const ttl = origin ? this.options.freshness.staleTtl : Math.min(this.options.freshness.tagTtl, KV_TAG_TTL);
-    const { manifest, storedAt, checkedAt } = entry;
-    const meta = { digest: manifest.digest, 'media-type': manifest.mediaType, 'stored-at': String(storedAt), 'checked-at': String(checkedAt) };
-    return this.options.edge.put(edgeTagUrl(image, tag), { body: manifest.bytes, meta }, ttl - (this.options.now() - checkedAt) / 1000);
-  }
-
-  private keepManifest(image: ImageKey, slot: ManifestSlot): void {
-    this.options.isolate.memory.set(manifestKey(image, slot.manifest.digest), slot, slot.manifest.weight);
-  }
-
-  private putEdgeManifest(image: ImageKey, { manifest, storedAt }: ManifestSlot): Promise<void> {
-    const meta = { 'media-type': manifest.mediaType, 'stored-at': String(storedAt) };
-    return this.options.edge.put(edgeManifestUrl(image, manifest.digest), { body: manifest.bytes, meta }, IMMUTABLE_TTL);
-  }
-
-  private async forgetTag(image: ImageKey, tag: string): Promise<void> {
-    this.options.isolate.memory.delete(tagKey(image, tag));
-    await this.options.edge.delete(edgeTagUrl(image, tag));
+    return now - entry.checkedAt < this.copies.tagTtl(origin !== undefined) * 1000;
   }
 
   /** A KV write; KV's own failures (429 beyond one write per second per key) are logged, not thrown. */
