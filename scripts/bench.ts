@@ -5,9 +5,10 @@
  * loads each with wrk, runs the CPU microbenchmark, measures the bundle, prints a table and
  * writes docs/benchmarks.md.
  *
- *   npm run bench               # full run (~5 minutes), writes docs/benchmarks.md
- *   npm run bench -- --smoke    # a few seconds per scenario; asserts every scenario produced
- *                               # numbers, writes artifacts/bench/smoke.md instead
+ *   npm run bench               # full run (~5 minutes; the realistic mix adds ~2), writes docs/benchmarks.md
+ *   npm run bench -- --smoke    # a few seconds per scenario (the realistic mix's 10 TTL windows:
+ *                               # 20 s); asserts every scenario produced numbers, writes
+ *                               # artifacts/bench/smoke.md instead
  *   npm run bench -- --instructions
  *                               # adds instructions per request under callgrind (~10 minutes
  *                               # more; needs valgrind): a measure the machine's load does not move
@@ -26,6 +27,7 @@ import { bundleSize } from './bench/bundleSize';
 import { currentLoad, machineInfo } from './bench/machine';
 import { consoleReport, markdownReport, type BenchReport } from './bench/report';
 import { runMicrobench, summarizeProfile } from './bench/runMicrobench';
+import { mixSummary } from './bench/realisticMix';
 import { runScenarios } from './bench/scenarios';
 import { targets } from './bench/targets';
 import { buildUnminified, profileUnderLoad } from './bench/workerdProfile';
@@ -190,6 +192,17 @@ function completeness(report: BenchReport): string[] {
   const paired = report.paired;
   if (!paired || paired.rounds.length === 0 || !paired.rounds.every((r) => paired.targets.every((t) => r[t.id]! > 0))) {
     problems.push('no paired-round numbers (scenario 2d)');
+  }
+  const mix = report.mix;
+  if (!mix || mix.paired.rounds.length === 0) problems.push('no realistic-mix numbers (scenario 2e)');
+  for (const k of mix ? mixSummary(mix) : []) {
+    if (!k.throughput.each.every((x) => x > 0) || !k.cpu.each.every((x) => x > 0) || !Number.isFinite(k.kvReads) || !Number.isFinite(k.kvWrites)) {
+      problems.push(`no realistic-mix numbers for the ${k.label}`);
+    }
+    if (k.non2xx + k.socketErrors > 0) problems.push(`realistic mix on the ${k.label}: ${k.non2xx} non-2xx responses, ${k.socketErrors} socket errors`);
+  }
+  if (mix && (!mix.ttl || !(mix.ttl.requests > 0) || mix.ttl.non2xx + mix.ttl.socketErrors > 0)) {
+    problems.push(`no clean KV-writes-over-TTL-windows numbers (scenario 2e): ${mix.ttl ? `${mix.ttl.non2xx} non-2xx, ${mix.ttl.socketErrors} socket errors` : 'not measured'}`);
   }
   return problems;
 }

@@ -11,7 +11,7 @@ export function analysis(report: BenchReport): string {
   const out: string[] = ['## Findings'];
   const us = (name: string) => report.micro?.find((m) => m.name === name)?.medianUs;
   const row = (id: string) => report.rows.find((r) => r.id === id);
-  const missed = targets(report.rows, report.ttl, report.micro, report.paired).filter((t) => t.met === false);
+  const missed = targets(report.rows, report.ttl, report.micro, report.paired, report.mix).filter((t) => t.met === false);
   if (missed.length === 0) out.push('Every target was met in this run.');
 
   const parse30 = us('parse 30');

@@ -5,13 +5,18 @@
  * drifts from minute to minute, rows measured minutes apart do not compare, rounds do.
  */
 import { request as httpRequest } from 'node:http';
-import { runLoad, type LoadShape } from './wrk';
+import { runLoad, type LoadResult, type LoadShape } from './wrk';
 
 export interface PairedTarget {
   id: string;
   name: string;
   url: string;
   headers?: Record<string, string>;
+  /**
+   * Runs one load of the target instead of wrk on `url` (e.g. with a Lua script and counters
+   * read around it); its errors are its own to account for.
+   */
+  load?: (shape: LoadShape) => Promise<LoadResult>;
 }
 
 export interface PairedResult {
@@ -29,8 +34,8 @@ export async function measurePaired(targets: PairedTarget[], shape: LoadShape, r
     // The order turns each round, so no target always runs right after the same one.
     const order = targets.map((_, i) => targets[(i + round - 1) % targets.length]!);
     for (const t of order) {
-      const load = await runLoad(t.url, shape, t.headers);
-      if (load.badStatus || load.socketErrors) throw new Error(`${t.name}: ${load.badStatus} bad responses, ${load.socketErrors} socket errors`);
+      const load = await (t.load ? t.load(shape) : runLoad(t.url, shape, t.headers));
+      if (!t.load && (load.badStatus || load.socketErrors)) throw new Error(`${t.name}: ${load.badStatus} bad responses, ${load.socketErrors} socket errors`);
       rps[t.id] = load.rps;
     }
     result.rounds.push(rps);

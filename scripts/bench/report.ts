@@ -8,6 +8,7 @@ import type { InstructionRow } from './instructions';
 import type { MicroResult } from './microbench';
 import type { ProfileSummary } from './runMicrobench';
 import { pairedRatio, type PairedResult } from './paired';
+import { MIX_KINDS, mixSummary, type MixResult, type MixRun } from './realisticMix';
 import type { WorkerdProfile } from './workerdProfile';
 import { firstRequestSummary, fmt, ratios, targets, type Ratio, type Target } from './targets';
 import type { LoadShape } from './wrk';
@@ -31,6 +32,8 @@ export interface BenchReport {
   paired?: PairedResult;
   /** Our hot /resolve response as wrk received it (what the answer floor repeats). */
   answer?: { status: number; headers: Record<string, string>; body: string };
+  /** Scenario 2e: the realistic mix with distinct URLs against the floor (scripts/bench/realisticMix.ts). */
+  mix?: MixResult;
   /** `--instructions`: instructions per request under callgrind. */
   instructions?: InstructionRow[];
   micro?: MicroResult[];
@@ -58,6 +61,64 @@ function pairedTable(paired: PairedResult): Table {
       ['median', ...paired.targets.map(() => ''), ...others.map((t) => `**${fmt(pairedRatio(paired, t.id).median, 3)}**`)],
     ],
   };
+}
+
+/** The realistic mix per round: req/s and workerd CPU µs per request of each target; ratios to the floor. */
+function mixRoundsTable(mix: MixResult): Table {
+  const us = (r: MixRun | undefined) => (r ? (r.cpuSeconds / r.requests) * 1e6 : NaN);
+  const targets = [{ id: 'floor', label: 'floor' }, ...MIX_KINDS];
+  const kinds = mixSummary(mix);
+  return {
+    head: [
+      'round',
+      ...targets.map((t) => `${t.label} req/s`),
+      ...targets.map((t) => `${t.label} CPU µs/req`),
+      ...kinds.map((k) => `${k.label} ÷ floor, req/s`),
+      ...kinds.map((k) => `floor ÷ ${k.label}, CPU/req`),
+    ],
+    rows: [
+      ...mix.paired.rounds.map((r, i) => [
+        String(i + 1),
+        ...targets.map((t) => fmt(r[t.id]!, 0)),
+        ...targets.map((t) => fmt(us(mix.runs[t.id]?.[i]), 0)),
+        ...kinds.map((k) => fmt(k.throughput.each[i]!, 3)),
+        ...kinds.map((k) => fmt(k.cpu.each[i]!, 3)),
+      ]),
+      [
+        'median',
+        ...targets.map(() => ''),
+        fmt(kinds[0]?.floorCpuUs ?? NaN, 0),
+        ...kinds.map((k) => fmt(k.cpuUs, 0)),
+        ...kinds.map((k) => `**${fmt(k.throughput.median, 3)}**`),
+        ...kinds.map((k) => `**${fmt(k.cpu.median, 3)}**`),
+      ],
+    ],
+  };
+}
+
+/** The realistic mix per image kind, over every measured run: our counters and the origin's. */
+function mixCostTable(mix: MixResult): Table {
+  return {
+    head: ['realistic mix, distinct URLs', 'requests', 'non-2xx (socket errors)', 'ours ÷ floor req/s', 'floor ÷ ours CPU/req', 'KV reads/request', 'KV writes', 'cache hits/request', 'upstream (ours)', 'origin requests'],
+    rows: mixSummary(mix).map((k) => [
+      k.label,
+      fmt(k.requests, 0),
+      `${k.non2xx} (${k.socketErrors})`,
+      fmt(k.throughput.median, 3),
+      fmt(k.cpu.median, 3),
+      fmt(k.kvReads / k.requests, 3),
+      fmt(k.kvWrites, 0),
+      fmt(k.cacheHits / k.requests, 3),
+      fmt(k.upstream, 0),
+      fmt(k.origin, 0),
+    ]),
+  };
+}
+
+function mixTtlLine(mix: MixResult): string {
+  const t = mix.ttl;
+  if (!t) return '';
+  return `KV writes for an unchanged tag over ${t.windows} TTL windows (TAG_TTL=${t.ttlSeconds} s): ${fmt(t.cost.kvWrites, 0)} — with ${fmt(t.cost.kvReads, 0)} KV reads and ${fmt(t.cost.upstream, 0)} upstream requests counted by ours, ${t.origin.all} requests seen by the origin (${t.origin.manifests} for manifests); ${fmt(t.requests, 0)} requests in ${fmt(t.seconds, 1)} s, ${t.non2xx} non-2xx, ${t.socketErrors} socket errors.`;
 }
 
 function instructionTable(rows: InstructionRow[]): Table {
@@ -157,6 +218,7 @@ export function consoleReport(report: BenchReport): string {
     textTable(loadTable(report)),
     textTable(latencyTable(report)),
     report.paired ? textTable(pairedTable(report.paired)).replace(/\*\*/g, '') : '',
+    report.mix ? [textTable(mixRoundsTable(report.mix)).replace(/\*\*/g, ''), textTable(mixCostTable(report.mix)), mixTtlLine(report.mix)].join('\n\n') : '',
     report.instructions ? textTable(instructionTable(report.instructions)) : '',
     report.first.length ? textTable(firstTable(report)) : '',
     report.micro ? textTable(microTable(report)) : '',
@@ -164,7 +226,7 @@ export function consoleReport(report: BenchReport): string {
       ? `bundle: ${fmt(report.bundle.bytes, 0)} bytes, ${fmt(report.bundle.gzipBytes, 0)} bytes gzip -9; largest: ${report.bundle.parts.slice(0, 4).map((p) => `${p.part} ${fmt(p.bytes / 1024, 0)} KiB`).join(', ')}`
       : '',
     textTable(ratioTable(ratios(report.rows, report.paired))),
-    textTable(targetTable(targets(report.rows, report.ttl, report.micro, report.paired))),
+    textTable(targetTable(targets(report.rows, report.ttl, report.micro, report.paired, report.mix))),
   ];
   return parts.filter(Boolean).join('\n\n');
 }
@@ -232,6 +294,32 @@ Each round's ratios are measured seconds apart; the medians are the result.
 
 ${markdownTable(pairedTable(report.paired))}
 ` : ''}
+${report.mix ? `### Realistic mix, distinct URLs
+
+The hot rows above repeat one URL, which ours answers from a kept answer. Here no request
+repeats: a wrk Lua script (scripts/bench/realisticMix.ts) cycles through ${report.mix.listSize} requests — 3 tags
+(an OCI index with attestations, the same image as a Docker manifest list, an OCI index without
+attestations) × 10 platforms × 6 kinds: \`/resolve\` as JSON and as \`text/plain\`, the manifest by
+tag with \`?platform=\` and with \`X-Platform\`, the chosen child by digest, and \`/platforms\` — with
+registry clients', API and browser \`Accept\` headers and docker, containerd, podman, curl and
+browser \`User-Agent\`s, and appends \`_=<run>.<thread>.<n>\` to every URL, so no response memo can
+help; every non-2xx answer is counted. One worker holds two images: \`kv-only.bench.test/bench/mix\`,
+on a registry host with no UPSTREAMS entry, loaded through the admin API (\`PUT /admin/manifests/…\`,
+\`PUT /admin/tags/…\`) and served from KV only; and \`bench/mix\` on docker.io, pulled through from the
+origin. The hello-world floor is given the same requests. The three are loaded in turn, ${shapeText(report.mix.paired.shape)}
+each, ${report.mix.paired.rounds.length} rounds in a turning order. CPU per request is the utime + stime of the worker's own workerd
+process (\`/proc/<pid>/stat\`; Miniflare runs one per worker) during the measured run ÷ its requests;
+floor ÷ ours ≥ 1 would mean ours is cheaper. KV reads and writes, cache hits and upstream requests
+are our \`/admin/metrics\` totals around the measured runs; origin requests, the delay proxy's count.
+
+${markdownTable(mixRoundsTable(report.mix))}
+
+${markdownTable(mixCostTable(report.mix))}
+
+Last, a fresh worker with a short TAG_TTL is given one tag's mix (its 60 requests) of the
+pulled-through image under load (wrk -t${report.ttlShape.threads} -c${report.ttlShape.connections}, no warm-up); the tag never changes at the origin, so
+each revalidation finds the digest it has. ${mixTtlLine(report.mix)}
+` : ''}
 ${report.instructions ? `### Instructions per request (callgrind)
 
 The same comparison in CPU instructions, which the machine's other load does not move:
@@ -264,7 +352,7 @@ ${markdownTable(ratioTable(ratios(report.rows, report.paired)))}
 
 ## Targets (issue 5)
 
-${markdownTable(targetTable(targets(report.rows, report.ttl, report.micro, report.paired)))}
+${markdownTable(targetTable(targets(report.rows, report.ttl, report.micro, report.paired, report.mix)))}
 
 ${analysis}
 ${report.failures.length ? `\n## Scenarios that failed\n\n${report.failures.map((f) => `- ${f.scenario}: ${f.error}`).join('\n')}\n` : ''}`;

@@ -4,7 +4,8 @@
  * 1. the floor (hello-world worker); 2. ours hot; 3. ours miss (first requests) and refresh
  * (steady state across TTL expiry); 4. the peers in front of the same origin. Then the hot
  * paths again in paired rounds against the floor and the floor answering our exact /resolve
- * response (scripts/bench/paired.ts), the one scenario where workers run side by side.
+ * response (scripts/bench/paired.ts), and the realistic mix of distinct requests against the
+ * floor (scripts/bench/realisticMix.ts): the scenarios where workers run side by side.
  */
 import { WorkerServer, type WorkerBundle } from '../lib/miniflareWorker';
 import { PROJECT_ROOT } from '../lib/project';
@@ -19,6 +20,7 @@ import { parseEdgeCost } from './edgeCost';
 import { measureFirstRequests, measureLoad, measureTtlWindows, type FirstRequestResult, type LoadRow, type LoadTarget, type TtlResult } from './measure';
 import { captureAnswer, measurePaired, type PairedResult } from './paired';
 import { ProxyRegistry } from './proxyRegistry';
+import { MIX_TTL_WINDOWS, measureRealisticMix, type MixResult } from './realisticMix';
 import type { LoadShape } from './wrk';
 
 export interface ScenarioOptions {
@@ -42,6 +44,8 @@ export interface ScenarioResults {
   paired?: PairedResult;
   /** Our hot /resolve response as wrk receives it, which the answer floor repeats. */
   answer?: { status: number; headers: Record<string, string>; body: string };
+  /** 2e: the realistic mix with distinct URLs against the floor (scripts/bench/realisticMix.ts). */
+  mix?: MixResult;
   /** Scenarios that could not run, with the reason. */
   failures: { scenario: string; error: string }[];
 }
@@ -203,6 +207,14 @@ export async function runScenarios(options: ScenarioOptions): Promise<ScenarioRe
           ], options.pairedShape, options.pairedRounds, log);
         });
       });
+    });
+  });
+
+  await attempt(results, '2e realistic mix', log, async () => {
+    log(`2e realistic mix, distinct URLs, KV-only and pulled-through images against the floor (${options.pairedRounds} paired rounds × ${options.pairedShape.seconds} s), then ${MIX_TTL_WINDOWS} TTL windows`);
+    results.mix = await measureRealisticMix({
+      env, floor: benchWorkerBundle(env.bundle, 'hello.js'), shape: options.pairedShape, rounds: options.pairedRounds,
+      ttlShape: options.ttlShape, ttlSeconds: options.ttlSeconds, log,
     });
   });
 

@@ -5,6 +5,7 @@
 import type { FirstRequestResult, LoadRow, TtlResult } from './measure';
 import type { MicroResult } from './microbench';
 import { median, pairedRatio, type PairedResult } from './paired';
+import { MIX_KINDS, MIX_TTL_WINDOWS, mixSummary, type MixResult } from './realisticMix';
 
 export interface Ratio {
   label: string;
@@ -30,6 +31,9 @@ const THROUGHPUT_TARGET = 0.85;
 const LATENCY_TARGET = 0.1;
 const SELECT_30_US = 20;
 const SELECT_1000_US = 1000;
+/** The realistic mix (distinct URLs): ours ÷ floor throughput, and floor ÷ ours workerd CPU per request. */
+const MIX_THROUGHPUT_TARGET = 0.8;
+const MIX_CPU_TARGET = 0.8;
 
 export const fmt = (n: number, digits = 2): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 }) : 'n/a';
@@ -85,7 +89,7 @@ export function ratios(rows: LoadRow[], paired?: PairedResult): Ratio[] {
   return out;
 }
 
-export function targets(rows: LoadRow[], ttl: TtlResult | undefined, micro: MicroResult[] | undefined, paired?: PairedResult): Target[] {
+export function targets(rows: LoadRow[], ttl: TtlResult | undefined, micro: MicroResult[] | undefined, paired?: PairedResult, mix?: MixResult): Target[] {
   const row = (id: string) => rows.find((r) => r.id === id);
   const out: Target[] = [];
   const floor = row('floor');
@@ -138,6 +142,42 @@ export function targets(rows: LoadRow[], ttl: TtlResult | undefined, micro: Micr
     const label = `${name.replace('30', '30 entries').replace('1000', '1000 entries')} ≤ ${limit >= 1000 ? `${limit / 1000} ms` : `${limit} µs`} median`;
     out.push(value === undefined ? { label, met: undefined, measured: 'not measured' } : { label, met: value <= limit, measured: `${fmt(value, 1)} µs` });
   }
+  out.push(...mixTargets(mix));
+  return out;
+}
+
+/** Scenario 2e: per image kind, throughput and CPU per request against the floor, KV reads; KV writes across TTL windows. */
+function mixTargets(mix: MixResult | undefined): Target[] {
+  const notMeasured = { met: undefined, measured: 'not measured' };
+  const summaries = mix ? mixSummary(mix) : [];
+  const out: Target[] = [];
+  for (const kind of MIX_KINDS) {
+    const k = summaries.find((s) => s.id === kind.id);
+    const prefix = `Realistic mix, distinct URLs, ${kind.label}:`;
+    const errors = k && k.non2xx + k.socketErrors > 0 ? `; with ${k.non2xx} non-2xx responses, ${k.socketErrors} socket errors` : '';
+    const rounds = (r: { each: number[] }) => r.each.map((x) => fmt(x)).join(', ');
+    out.push(
+      {
+        label: `${prefix} throughput ≥ ${MIX_THROUGHPUT_TARGET} × the floor`,
+        ...(k ? { met: k.throughput.median >= MIX_THROUGHPUT_TARGET, measured: `${fmt(k.throughput.median)} × (median of paired rounds: ${rounds(k.throughput)})${errors}` } : notMeasured),
+      },
+      {
+        label: `${prefix} floor ÷ ours CPU per request ≥ ${MIX_CPU_TARGET}`,
+        ...(k ? { met: k.cpu.median >= MIX_CPU_TARGET, measured: `${fmt(k.cpu.median)} (workerd CPU ${fmt(k.floorCpuUs, 0)} vs ${fmt(k.cpuUs, 0)} µs per request; rounds: ${rounds(k.cpu)})${errors}` } : notMeasured),
+      },
+      {
+        label: `${prefix} KV reads per hot request = 0`,
+        ...(k ? { met: k.kvReads === 0, measured: `${fmt(k.kvReads / k.requests, 3)} (${fmt(k.kvReads, 0)} KV reads in ${fmt(k.requests, 0)} requests)${errors}` } : notMeasured),
+      },
+    );
+  }
+  const t = mix?.ttl;
+  out.push({
+    label: `KV writes for an unchanged tag over ${MIX_TTL_WINDOWS} TTL windows under load = 0`,
+    ...(t
+      ? { met: t.cost.kvWrites === 0, measured: `${fmt(t.cost.kvWrites, 0)} over ${t.windows} windows of ${t.ttlSeconds} s (${fmt(t.requests, 0)} requests; ${t.origin.all} origin requests, ${t.origin.manifests} of them manifests)` }
+      : notMeasured),
+  });
   return out;
 }
 
