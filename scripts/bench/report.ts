@@ -1,6 +1,7 @@
 /**
  * One run's results as the table printed on the terminal and as docs/benchmarks.md.
  */
+import { COST_TABLE } from './costTable';
 import type { BundleSize } from './bundleSize';
 import type { MachineInfo } from './machine';
 import type { FirstRequestResult, LoadRow, TtlResult } from './measure';
@@ -350,10 +351,11 @@ ${report.bundle ? `Production bundle (\`wrangler deploy --dry-run --outdir\`): $
 
 ${markdownTable(ratioTable(ratios(report.rows, report.paired)))}
 
-## Targets (issue 5)
+## Targets
 
 ${markdownTable(targetTable(targets(report.rows, report.ttl, report.micro, report.paired, report.mix)))}
 
+${COST_TABLE}
 ${analysis}
 ${report.failures.length ? `\n## Scenarios that failed\n\n${report.failures.map((f) => `- ${f.scenario}: ${f.error}`).join('\n')}\n` : ''}`;
 }

@@ -49,8 +49,18 @@ export function isSelectable(entry: IndexEntry, platform: Platform | undefined):
 
 /** The normalized platform of an entry, if it has one. */
 export function entryPlatform(entry: IndexEntry): Platform | undefined {
-  return entry.platform === undefined ? undefined : normalizePlatform(fromOciPlatform(entry.platform));
+  if (entry.platform === undefined) return undefined;
+  // Index entries are long-lived and every request for the tag asks again: normalized once per entry.
+  let platform = entryPlatforms.get(entry);
+  if (platform === undefined) {
+    platform = Object.freeze(normalizePlatform(fromOciPlatform(entry.platform)));
+    entryPlatforms.set(entry, platform);
+  }
+  return platform;
 }
+
+/** Held weakly: an entry's normalized platform lives as long as the entry. */
+const entryPlatforms = new WeakMap<IndexEntry, Platform>();
 
 /**
  * The platforms a tag offers, in index order, normalized: attestations, `unknown` platforms,

@@ -27,6 +27,21 @@ export interface PlatformMatcher {
 
 /** Prepares `request` (any form; it is normalized here) for `matchingStep`. */
 export function createMatcher(request: Platform, options: MatchOptions = {}): PlatformMatcher {
+  // A request platform that is frozen is shared by every request that names it (requestPlatform.ts):
+  // its matcher is made once.
+  if (!Object.isFrozen(request)) return makeMatcher(request, options);
+  const kept = matchers.get(request);
+  const index = options.strict ? 1 : 0;
+  const matcher = kept?.[index] ?? makeMatcher(request, options);
+  if (kept) kept[index] = matcher;
+  else matchers.set(request, index === 0 ? [matcher, undefined] : [undefined, matcher]);
+  return matcher;
+}
+
+/** Matchers of frozen request platforms, [compatible, strict], held weakly. */
+const matchers = new WeakMap<Platform, [PlatformMatcher | undefined, PlatformMatcher | undefined]>();
+
+function makeMatcher(request: Platform, options: MatchOptions): PlatformMatcher {
   const ladder = platformLadder(request, options);
   const first = ladder[0] ?? normalizePlatform(request);
   const windows = first.os === 'windows';

@@ -89,7 +89,7 @@ export function requestedPlatform(input: PlatformRequestInput, options: Platform
 }
 
 function result(platform: Platform, source: PlatformSource, strict: boolean, explicit: boolean): RequestedPlatform {
-  return { platform: normalizePlatform(platform), source, strict, explicit };
+  return { platform: Object.isFrozen(platform) ? platform : normalizePlatform(platform), source, strict, explicit };
 }
 
 /**
@@ -128,12 +128,28 @@ function parseRequested(spec: string, defaults: Platform, subject: string): Plat
   return parseAs(spec, defaults, subject);
 }
 
-/** `parsePlatform`, with the error naming where the specifier came from. */
+/**
+ * `parsePlatform` and `normalizePlatform`, with the error naming where the specifier came from.
+ * A request names one of a few platforms again and again: the normalized result is frozen and
+ * kept per defaults object, at most PARSED_MAX specifiers of at most 256 characters each.
+ */
 function parseAs(spec: string, defaults: Platform, subject: string): Platform {
+  let parsed = parsedSpecs.get(defaults);
+  const kept = parsed?.get(spec);
+  if (kept) return kept;
+  let platform: Platform;
   try {
-    return parsePlatform(spec, defaults);
+    platform = Object.freeze(normalizePlatform(parsePlatform(spec, defaults)));
   } catch (error) {
     if (error instanceof InvalidPlatformError) throw new InvalidPlatformError(spec, error.reason, subject);
     throw error;
   }
+  if (!parsed) parsedSpecs.set(defaults, (parsed = new Map()));
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(spec, platform);
+  return platform;
 }
+
+const PARSED_MAX = 256;
+/** Normalized platforms by specifier, per configured defaults (held weakly). */
+const parsedSpecs = new WeakMap<Platform, Map<string, Platform>>();

@@ -2,7 +2,7 @@
  * The routing table: HTTP → route functions, and every thrown error → the one error response.
  * Registry paths allow GET and HEAD only; anything else under /v2/ is 405 UNSUPPORTED.
  */
-import { Router, type IRequest } from 'itty-router';
+import { Router } from 'itty-router';
 import { errorResponse } from '../http/errorResponse';
 import { jsonResponse } from '../http/jsonResponse';
 import { RegistryError } from '../oci/RegistryError';
@@ -19,51 +19,69 @@ import { resolve } from './resolve';
 import { listTags } from './tags';
 import { tokenRoute } from './token';
 
+/**
+ * What itty-router routes: a plain object, not the runtime's Request (itty-router writes `params`,
+ * `query` and `route` onto what it routes, and properties added to a host object are slow). The
+ * route functions get the Request itself and their path parameters.
+ */
+interface Routed {
+  method: string;
+  url: string;
+  request: Request;
+  params: Record<string, string>;
+}
+
 type Args = [RequestContext];
+type Handler = (request: Request, context: RequestContext, param: (key: string) => string) => Promise<Response> | Response;
 
 const READ = new Set(['GET', 'HEAD']);
 
-function readOnly(request: IRequest, _context: RequestContext): void {
-  if (!READ.has(request.method)) {
-    throw new RegistryError('UNSUPPORTED', `${request.method} is not supported: this registry is read-only`, null, {
+function readOnly({ method }: Routed, _context: RequestContext): void {
+  if (!READ.has(method)) {
+    throw new RegistryError('UNSUPPORTED', `${method} is not supported: this registry is read-only`, null, {
       Allow: 'GET, HEAD',
     });
   }
 }
 
-function param(request: IRequest, key: string): string {
-  return request.params[key] ?? '';
-}
+/** A route function called with the Request and a reader of its path parameters. */
+const to = (handler: Handler) => (routed: Routed, context: RequestContext) =>
+  handler(routed.request, context, (key) => routed.params[key] ?? '');
 
-export const router = Router<IRequest, Args>({
-  catch: (err, request) => errorResponse(err, request.method),
-  finally: [(response: Response, request: IRequest) => (request.method === 'HEAD' ? stripBody(response) : response)],
+const table = Router<Routed, Args>({
+  catch: (err, routed) => errorResponse(err, routed.method),
+  // HEAD is handled here, once: every route answers it as GET, and the body is dropped.
+  finally: [(response: Response, routed: Routed) => (routed.method === 'HEAD' ? stripBody(response) : response)],
 })
-  .all('/v2', readOnly, (r, c) => versionCheck(r as unknown as Request, c))
-  .all('/v2/:name+/manifests/:reference', readOnly, (r, c) =>
-    getManifest(r as unknown as Request, param(r, 'name'), param(r, 'reference'), c),
-  )
-  .all('/v2/:name+/blobs/:digest', readOnly, (r, c) => getBlob(r as unknown as Request, param(r, 'name'), param(r, 'digest'), c))
-  .all('/v2/:name+/tags/list', readOnly, (r, c) => listTags(r as unknown as Request, param(r, 'name'), c))
+  .all('/v2/:name+/manifests/:reference', readOnly, to((r, c, p) => getManifest(r, p('name'), p('reference'), c)))
+  .get('/resolve/:ref+', to((r, c, p) => resolve(r, p('ref'), c)))
+  .all('/v2/:name+/blobs/:digest', readOnly, to((r, c, p) => getBlob(r, p('name'), p('digest'), c)))
+  .get('/platforms/:ref+', to((r, c, p) => listPlatformsRoute(r, p('ref'), c)))
+  .all('/badge/:ref+/shields.json', readOnly, to((r, c, p) => badgeJsonRoute(r, p('ref'), c)))
+  .all('/badge/:ref+', readOnly, to((r, c, p) => badgeSvgRoute(r, p('ref'), c)))
+  .all('/v2/:name+/tags/list', readOnly, to((r, c, p) => listTags(r, p('name'), c)))
+  .all('/v2', readOnly, to((r, c) => versionCheck(r, c)))
   .all('/v2/*', readOnly, (_r, c) => {
     throw new RegistryError('NOT_FOUND', `no such registry endpoint: ${c.url.pathname}`);
   })
-  .get('/resolve/:ref+', (r, c) => resolve(r as unknown as Request, param(r, 'ref'), c))
-  .get('/platforms/:ref+', (r, c) => listPlatformsRoute(r as unknown as Request, param(r, 'ref'), c))
-  .all('/badge/:ref+/shields.json', readOnly, (r, c) => badgeJsonRoute(r as unknown as Request, param(r, 'ref'), c))
-  .all('/badge/:ref+', readOnly, (r, c) => badgeSvgRoute(r as unknown as Request, param(r, 'ref'), c))
-  .all('/image/:ref+', readOnly, (r, c) => imagePageRoute(r as unknown as Request, param(r, 'ref'), c))
-  .get('/token', (r, c) => tokenRoute(r as unknown as Request, c))
-  .get('/favicon.svg', (r) => faviconRoute(r as unknown as Request))
-  .put('/admin/tags/:ref+', (r, c) => putTag(r as unknown as Request, param(r, 'ref'), c))
-  .put('/admin/manifests/:ref+', (r, c) => putManifestByDigest(r as unknown as Request, param(r, 'ref'), c))
-  .delete('/admin/tags/:ref+', (r, c) => deleteTag(r as unknown as Request, param(r, 'ref'), c))
-  .post('/admin/refresh/:ref+', (r, c) => refreshTag(r as unknown as Request, param(r, 'ref'), c))
-  .get('/admin/metrics', (r, c) => adminMetrics(r as unknown as Request, c))
+  .all('/image/:ref+', readOnly, to((r, c, p) => imagePageRoute(r, p('ref'), c)))
+  .get('/token', to((r, c) => tokenRoute(r, c)))
+  .get('/favicon.svg', to((r) => faviconRoute(r)))
+  .put('/admin/tags/:ref+', to((r, c, p) => putTag(r, p('ref'), c)))
+  .put('/admin/manifests/:ref+', to((r, c, p) => putManifestByDigest(r, p('ref'), c)))
+  .delete('/admin/tags/:ref+', to((r, c, p) => deleteTag(r, p('ref'), c)))
+  .post('/admin/refresh/:ref+', to((r, c, p) => refreshTag(r, p('ref'), c)))
+  .get('/admin/metrics', to((r, c) => adminMetrics(r, c)))
   .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>', '/badge/<name>:<tag>.svg', '/badge/<name>:<tag>/shields.json', '/image/<name>:<tag>', '/token'] }))
-  .all('*', (r, c) => {
-    throw new RegistryError('NOT_FOUND', `not found: ${r.method} ${c.url.pathname}`);
+  .all('*', ({ method }, c) => {
+    throw new RegistryError('NOT_FOUND', `not found: ${method} ${c.url.pathname}`);
   });
+
+/** Routes `request`: the hot routes (manifests, resolve) come first in the table. */
+export const router = {
+  fetch: (request: Request, context: RequestContext): Promise<Response> =>
+    table.fetch({ method: request.method, url: request.url, request, params: {} }, context),
+};
 
 /** `GET /v2/`: the API version check, where clients also learn whether to fetch a token. */
 async function versionCheck(request: Request, context: RequestContext): Promise<Response> {
