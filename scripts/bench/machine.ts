@@ -48,7 +48,7 @@ export async function machineInfo(): Promise<MachineInfo> {
     cores: cpu.length,
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
-    // The workerd Miniflare runs (its own dependency), not wrangler's.
+    // The workerd Miniflare runs (the same as wrangler's: npm run check:runtime).
     workerd: packageVersion('workerd', join(PROJECT_ROOT, 'node_modules', 'miniflare')),
     miniflare: packageVersion('miniflare'),
     wrangler: packageVersion('wrangler'),

@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { freePort } from '../lib/freePort';
 import { MANIFESTS_NAMESPACE_ID } from '../lib/miniflareWorker';
 import { runWrangler } from '../lib/project';
@@ -55,19 +55,21 @@ export async function profileUnderLoad(options: {
 }): Promise<WorkerdProfile> {
   const settings = readWranglerToml();
   const inspectorPort = await freePort();
-  const mf = new Miniflare({
-    name: 'bench',
-    modules: true,
-    scriptPath: options.scriptPath,
-    compatibilityDate: settings.compatibilityDate,
-    compatibilityFlags: settings.compatibilityFlags,
-    kvNamespaces: { MANIFESTS: MANIFESTS_NAMESPACE_ID },
-    bindings: { ...settings.vars, ...options.vars },
-    host: '127.0.0.1',
-    port: 0,
-    cf: false,
-    inspectorPort,
-  });
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      name: 'bench',
+      modules: true,
+      scriptPath: options.scriptPath,
+      compatibilityDate: settings.compatibilityDate,
+      compatibilityFlags: settings.compatibilityFlags,
+      kvNamespaces: { MANIFESTS: MANIFESTS_NAMESPACE_ID },
+      bindings: { ...settings.vars, ...options.vars },
+      host: '127.0.0.1',
+      port: 0,
+      cf: false,
+      inspectorPort,
+    }),
+  );
   try {
     const base = (await mf.ready).origin;
     for (let i = 0; i < 3; i++) await (await fetch(`${base}${options.path}`, { headers: options.headers })).arrayBuffer();

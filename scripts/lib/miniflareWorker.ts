@@ -1,12 +1,15 @@
 /**
- * The worker under workerd, started programmatically with Miniflare 4 (toolchain.md: not
- * through `wrangler dev`), for integration tests and benchmarks.
+ * The worker under workerd, started programmatically with Miniflare (toolchain.md: not
+ * through `wrangler dev`), for integration tests and benchmarks. The `miniflare` devDependency
+ * is pinned to the version wrangler itself depends on, so this runs the same workerd binary as
+ * `npm start` and `wrangler deploy` (checked by `npm run check:runtime`).
  *
  * 1. `buildWorkerBundle()` builds the production bundle with `wrangler deploy --dry-run
  *    --outdir DIR` (the bytes that would be deployed), once per run.
  * 2. `WorkerServer.start({ bundle, vars })` runs it on a free 127.0.0.1 port with the
- *    wrangler.toml vars overlaid by `vars`, a MANIFESTS KV namespace (in memory, or persisted
- *    under `kvPersist`), and no outbound requests to Cloudflare (`cf: false`).
+ *    wrangler.toml vars overlaid by `vars`, a MANIFESTS KV namespace (in a temp dir Miniflare
+ *    removes on `stop()`, or persisted under `persistTo`), and no outbound requests to
+ *    Cloudflare (`cf: false`).
  *
  * @example
  * const bundle = await buildWorkerBundle();
@@ -17,7 +20,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Miniflare } from 'miniflare';
+import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { runWrangler } from './project';
 import { startTlsRefusingProxy, type TlsRefusingProxy } from './tlsRefusingProxy';
 import { readWranglerToml, type WranglerSettings } from './wranglerToml';
@@ -56,20 +59,25 @@ export class WorkerServer {
 
   static async start(options: WorkerOptions): Promise<WorkerServer> {
     const { bundle } = options;
-    const mf = new Miniflare({
-      modules: true,
-      scriptPath: bundle.scriptPath,
-      // Module names are paths relative to this root; the bundle lives outside the project.
-      modulesRoot: dirname(bundle.scriptPath),
-      compatibilityDate: bundle.compatibilityDate,
-      compatibilityFlags: bundle.compatibilityFlags,
-      kvNamespaces: { MANIFESTS: MANIFESTS_NAMESPACE_ID },
-      kvPersist: options.persistTo ? join(options.persistTo, 'v3', 'kv') : false,
-      bindings: { ...bundle.vars, ...options.vars },
-      host: '127.0.0.1',
-      port: 0,
-      cf: false,
-    });
+    // Miniflare 5 takes `{ workers: [{ config, … }] }`; convertV4MiniflareOptions() is its own
+    // adapter from the flat options of Miniflare 4, which say the same in fewer words.
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        modules: true,
+        scriptPath: bundle.scriptPath,
+        // Module names are paths relative to this root; the bundle lives outside the project.
+        modulesRoot: dirname(bundle.scriptPath),
+        compatibilityDate: bundle.compatibilityDate,
+        compatibilityFlags: bundle.compatibilityFlags,
+        kvNamespaces: { MANIFESTS: MANIFESTS_NAMESPACE_ID },
+        // As `wrangler … --persist-to DIR` does: KV under DIR/v3/kv.
+        ...(options.persistTo ? { resourcePersistencePath: join(options.persistTo, 'v3') } : {}),
+        bindings: { ...bundle.vars, ...options.vars },
+        host: '127.0.0.1',
+        port: 0,
+        cf: false,
+      }),
+    );
     const url = await mf.ready;
     return new WorkerServer(mf, url.origin, await startTlsRefusingProxy(Number(url.port)));
   }
