@@ -85,6 +85,7 @@ export function createRequestContext(
     kv: new CountingKV(env.MANIFESTS, metrics),
     edge: edgeCache(config, services),
     isolate,
+    pulledThrough: (registry) => config.upstreams[registry] !== undefined,
     origin: upstream,
     freshness: config.freshness,
     now,

@@ -78,7 +78,9 @@ export interface ImageStoreOptions {
   kv: BinaryKV;
   edge: EdgeCache;
   isolate: IsolateState;
-  /** The origin of a registry host; undefined when none is configured (KV is the source). */
+  /** Whether UPSTREAMS names an origin for a registry host: a cheap check, made on every read. */
+  pulledThrough: (registry: string) => boolean;
+  /** The origin's client, made only when it is to be asked; undefined when none is configured (KV is the source). */
   origin: (registry: string) => Upstream | undefined;
   freshness: Config['freshness'];
   now: () => number;
@@ -100,13 +102,13 @@ export class ImageStore implements ImageReader {
 
   async tag(image: ImageKey, tag: string): Promise<Served | null> {
     const { isolate, metrics, now } = this.options;
-    const origin = this.options.origin(image.registry);
     const remembered = this.copies.memoryTag(image, tag);
     let served: Served | null;
-    if (remembered && this.isFresh(remembered, origin, now())) {
+    if (remembered && this.isFresh(remembered, this.options.pulledThrough(image.registry), now())) {
       metrics.memoryHits++;
       served = this.served(remembered, 'hit');
     } else {
+      const origin = this.originOf(image.registry);
       served = await isolate.flights.run(`tag ${tagKey(image, tag)}`, () => this.lookupTag(image, tag, origin, remembered));
     }
     if (served) isolate.totals.tagReads[served.cache.state]++;
@@ -123,7 +125,7 @@ export class ImageStore implements ImageReader {
   }
 
   tags(image: ImageKey): Promise<TagListing | null> {
-    const origin = this.options.origin(image.registry);
+    const origin = this.originOf(image.registry);
     if (origin) return new TagLists(this.options).list(image, origin);
     return this.kv.listTags(image).then((tags) => (tags.length === 0 ? null : { tags, cache: { state: 'hit', ageSeconds: 0 } }));
   }
@@ -134,7 +136,7 @@ export class ImageStore implements ImageReader {
     const entry: TagEntry = { manifest, storedAt, checkedAt: storedAt };
     this.copies.keepManifest(image, entry, false);
     this.copies.rememberTag(image, tag, entry);
-    const pulledThrough = this.options.origin(image.registry) !== undefined;
+    const pulledThrough = this.originOf(image.registry) !== undefined;
     await Promise.all([this.copies.putEdgeTag(image, tag, entry, pulledThrough), this.guard.forgetMissing(image, tag)]);
     return storedAt;
   }
@@ -156,7 +158,7 @@ export class ImageStore implements ImageReader {
 
   /** Asks the origin now, whatever the tag's age (admin). Throws NOT_FOUND without an origin. */
   async refreshTag(image: ImageKey, tag: string): Promise<RefreshResult> {
-    const origin = this.options.origin(image.registry);
+    const origin = this.originOf(image.registry);
     if (!origin) throw new RegistryError('NOT_FOUND', `no upstream is configured for ${image.registry}: nothing to refresh from`);
     const what = describe(image, tag);
     await this.guard.forgetMissing(image, tag);
@@ -176,7 +178,7 @@ export class ImageStore implements ImageReader {
     const edge = await this.copies.edgeTag(image, tag);
     let entry = edge && (!remembered || edge.checkedAt > remembered.checkedAt) ? edge : remembered;
     if (entry && entry === edge) this.options.metrics.cacheHits++;
-    if (entry && this.isFresh(entry, origin, now)) {
+    if (entry && this.isFresh(entry, origin !== undefined, now)) {
       if (entry === edge) this.copies.rememberTag(image, tag, entry);
       return this.served(entry, 'hit');
     }
@@ -292,7 +294,7 @@ export class ImageStore implements ImageReader {
       this.copies.keepManifest(image, fromKv, true);
       return this.servedManifest(fromKv, 'hit');
     }
-    const origin = this.options.origin(image.registry);
+    const origin = this.originOf(image.registry);
     if (!origin || (await this.guard.isMissing(image, digest))) return null;
     const what = `${image.registry}/${image.repository}@${digest}`;
     const key = manifestKey(image, digest);
@@ -330,8 +332,13 @@ export class ImageStore implements ImageReader {
     });
   }
 
-  private isFresh(entry: TagEntry, origin: Upstream | undefined, now: number): boolean {
-    return now - entry.checkedAt < this.copies.tagTtl(origin !== undefined) * 1000;
+  private isFresh(entry: TagEntry, pulledThrough: boolean, now: number): boolean {
+    return now - entry.checkedAt < this.copies.tagTtl(pulledThrough) * 1000;
+  }
+
+  /** The registry's origin client, when UPSTREAMS names one. */
+  private originOf(registry: string): Upstream | undefined {
+    return this.options.pulledThrough(registry) ? this.options.origin(registry) : undefined;
   }
 
   /** A KV write; KV's own failures (429 beyond one write per second per key) are logged, not thrown. */
