@@ -99,5 +99,11 @@ export function createRequestContext(
 function edgeCache(config: Config, services: Partial<WorkerServices>): EdgeCache {
   if (!config.edgeCache) return NO_EDGE_CACHE;
   const cache = services.cache ?? (typeof caches === 'undefined' ? undefined : caches.default);
-  return cache ? new CacheApiEdgeCache(cache) : NO_EDGE_CACHE;
+  if (!cache) return NO_EDGE_CACHE;
+  let edge = edgeCaches.get(cache);
+  if (!edge) edgeCaches.set(cache, (edge = new CacheApiEdgeCache(cache)));
+  return edge;
 }
+
+/** One EdgeCache per Cache object: it holds nothing of a request's. */
+const edgeCaches = new WeakMap<Cache, EdgeCache>();

@@ -57,10 +57,25 @@ export function parseAccept(accept: string | null | undefined): AcceptEntry[] {
  * @example acceptsMediaType('application/*;q=0.1', 'application/vnd.oci.image.manifest.v1+json') // → true
  */
 export function acceptsMediaType(accept: string | null | undefined, mediaType: string): boolean {
-  const entries = parseAccept(accept);
-  if (entries.length === 0) return true;
-  return (qualityOf(entries, mediaType) ?? 0) > 0;
+  if (accept == null) return true;
+  // Clients send the same few Accept headers again and again: each answer is kept, a bounded number.
+  const key = `${mediaType}\n${accept}`;
+  let accepted = acceptedTypes.get(key);
+  if (accepted === undefined) {
+    const entries = parseAccept(accept);
+    accepted = entries.length === 0 || (qualityOf(entries, mediaType) ?? 0) > 0;
+    if (key.length <= MAX_KEPT_ACCEPT) {
+      if (acceptedTypes.size >= MAX_KEPT_ANSWERS) acceptedTypes.clear();
+      acceptedTypes.set(key, accepted);
+    }
+  }
+  return accepted;
 }
+
+/** At most 256 answers of at most 1 KiB of header each are kept (`acceptsMediaType`). */
+const MAX_KEPT_ANSWERS = 256;
+const MAX_KEPT_ACCEPT = 1024;
+const acceptedTypes = new Map<string, boolean>();
 
 /**
  * True if the client accepts an index media type, explicitly or through a wildcard; a missing

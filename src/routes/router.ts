@@ -36,35 +36,36 @@ type Handler = (request: Request, context: RequestContext, param: (key: string) 
 
 const READ = new Set(['GET', 'HEAD']);
 
-function readOnly({ method }: Routed, _context: RequestContext): void {
-  if (!READ.has(method)) {
-    throw new RegistryError('UNSUPPORTED', `${method} is not supported: this registry is read-only`, null, {
-      Allow: 'GET, HEAD',
-    });
-  }
-}
-
 /** A route function called with the Request and a reader of its path parameters. */
 const to = (handler: Handler) => (routed: Routed, context: RequestContext) =>
   handler(routed.request, context, (key) => routed.params[key] ?? '');
 
-const table = Router<Routed, Args>({
-  catch: (err, routed) => errorResponse(err, routed.method),
-  // HEAD is handled here, once: every route answers it as GET, and the body is dropped.
-  finally: [(response: Response, routed: Routed) => (routed.method === 'HEAD' ? stripBody(response) : response)],
-})
-  .all('/v2/:name+/manifests/:reference', readOnly, to((r, c, p) => getManifest(r, p('name'), p('reference'), c)))
+/** The same for a registry path, which allows GET and HEAD only: anything else is 405 UNSUPPORTED. */
+const read = (handler: Handler) => (routed: Routed, context: RequestContext) => {
+  if (!READ.has(routed.method)) {
+    throw new RegistryError('UNSUPPORTED', `${routed.method} is not supported: this registry is read-only`, null, {
+      Allow: 'GET, HEAD',
+    });
+  }
+  return handler(routed.request, context, (key) => routed.params[key] ?? '');
+};
+
+const notFound: Handler = (request, { url }) => {
+  const what = url.pathname.startsWith('/v2/') ? 'no such registry endpoint:' : `not found: ${request.method}`;
+  throw new RegistryError('NOT_FOUND', `${what} ${url.pathname}`);
+};
+
+const table = Router<Routed, Args>({ catch: (err, routed) => errorResponse(err, routed.method) })
+  .all('/v2/:name+/manifests/:reference', read((r, c, p) => getManifest(r, p('name'), p('reference'), c)))
   .get('/resolve/:ref+', to((r, c, p) => resolve(r, p('ref'), c)))
-  .all('/v2/:name+/blobs/:digest', readOnly, to((r, c, p) => getBlob(r, p('name'), p('digest'), c)))
+  .all('/v2/:name+/blobs/:digest', read((r, c, p) => getBlob(r, p('name'), p('digest'), c)))
   .get('/platforms/:ref+', to((r, c, p) => listPlatformsRoute(r, p('ref'), c)))
-  .all('/badge/:ref+/shields.json', readOnly, to((r, c, p) => badgeJsonRoute(r, p('ref'), c)))
-  .all('/badge/:ref+', readOnly, to((r, c, p) => badgeSvgRoute(r, p('ref'), c)))
-  .all('/v2/:name+/tags/list', readOnly, to((r, c, p) => listTags(r, p('name'), c)))
-  .all('/v2', readOnly, to((r, c) => versionCheck(r, c)))
-  .all('/v2/*', readOnly, (_r, c) => {
-    throw new RegistryError('NOT_FOUND', `no such registry endpoint: ${c.url.pathname}`);
-  })
-  .all('/image/:ref+', readOnly, to((r, c, p) => imagePageRoute(r, p('ref'), c)))
+  .all('/badge/:ref+/shields.json', read((r, c, p) => badgeJsonRoute(r, p('ref'), c)))
+  .all('/badge/:ref+', read((r, c, p) => badgeSvgRoute(r, p('ref'), c)))
+  .all('/v2/:name+/tags/list', read((r, c, p) => listTags(r, p('name'), c)))
+  .all('/v2', read((r, c) => versionCheck(r, c)))
+  .all('/v2/*', read(notFound))
+  .all('/image/:ref+', read((r, c, p) => imagePageRoute(r, p('ref'), c)))
   .get('/token', to((r, c) => tokenRoute(r, c)))
   .get('/favicon.svg', to((r) => faviconRoute(r)))
   .put('/admin/tags/:ref+', to((r, c, p) => putTag(r, p('ref'), c)))
@@ -73,14 +74,17 @@ const table = Router<Routed, Args>({
   .post('/admin/refresh/:ref+', to((r, c, p) => refreshTag(r, p('ref'), c)))
   .get('/admin/metrics', to((r, c) => adminMetrics(r, c)))
   .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>', '/badge/<name>:<tag>.svg', '/badge/<name>:<tag>/shields.json', '/image/<name>:<tag>', '/token'] }))
-  .all('*', ({ method }, c) => {
-    throw new RegistryError('NOT_FOUND', `not found: ${method} ${c.url.pathname}`);
-  });
+  .all('*', to(notFound));
 
-/** Routes `request`: the hot routes (manifests, resolve) come first in the table. */
+/**
+ * Routes `request`: the hot routes (manifests, resolve) come first in the table. HEAD is handled
+ * here, once: every route answers it as GET, and the body is dropped.
+ */
 export const router = {
-  fetch: (request: Request, context: RequestContext): Promise<Response> =>
-    table.fetch({ method: request.method, url: request.url, request, params: {} }, context),
+  async fetch(request: Request, context: RequestContext): Promise<Response> {
+    const response: Response = await table.fetch({ method: request.method, url: request.url, request, params: {} }, context);
+    return request.method === 'HEAD' ? stripBody(response) : response;
+  },
 };
 
 /** `GET /v2/`: the API version check, where clients also learn whether to fetch a token. */

@@ -64,11 +64,5 @@ export function committer(metrics: RequestMetrics, totals: RequestMetrics): () =
  * @example formatEdgeCost(zeroMetrics()) // → 'kv-reads=0; kv-writes=0; cache-hits=0; upstream=0; tokens=0'
  */
 export function formatEdgeCost(metrics: RequestMetrics): string {
-  return [
-    `kv-reads=${metrics.kvReads}`,
-    `kv-writes=${metrics.kvWrites}`,
-    `cache-hits=${metrics.cacheHits}`,
-    `upstream=${metrics.upstreamRequests}`,
-    `tokens=${metrics.tokenRequests}`,
-  ].join('; ');
+  return `kv-reads=${metrics.kvReads}; kv-writes=${metrics.kvWrites}; cache-hits=${metrics.cacheHits}; upstream=${metrics.upstreamRequests}; tokens=${metrics.tokenRequests}`;
 }
