@@ -33,7 +33,7 @@ import { targets } from './bench/targets';
 import { buildUnminified, profileUnderLoad } from './bench/workerdProfile';
 import { requireWrk, type LoadShape } from './bench/wrk';
 import { ADMIN_TOKEN, MANIFEST_ACCEPT, manifestPath, resolvePath } from './bench/benchEnvironment';
-import { countInstructions, raiseMemoryWindow } from './bench/instructions';
+import { countInstructions } from './bench/instructions';
 
 const smoke = process.argv.includes('--smoke');
 const withInstructions = process.argv.includes('--instructions');
@@ -113,7 +113,6 @@ async function main(): Promise<number> {
     if (withInstructions) {
       log('   instructions per request under callgrind (--instructions)');
       try {
-        const raised = raiseMemoryWindow(unminified, join(unminifiedDir, 'raised-memory-window.js'));
         const worker = (file: string) => join(PROJECT_ROOT, 'scripts', 'bench', 'workers', file);
         // A long TAG_TTL: no request runs into the stale window (background revalidation) under valgrind.
         const vars = { ...oursVars, TAG_TTL: '3600' };
@@ -122,8 +121,8 @@ async function main(): Promise<number> {
           ...(scenarios.answer
             ? [{ id: 'answer', name: 'floor answering our /resolve bytes', scriptPath: worker('answerFloor.js'), path: resolvePath(), vars: { ANSWER: JSON.stringify(scenarios.answer) } }]
             : []),
-          { id: 'resolve', name: 'ours hot: /resolve', scriptPath: raised, path: resolvePath(), vars },
-          { id: 'manifest', name: 'ours hot: manifest by tag', scriptPath: raised, path: manifestPath(), headers: { Accept: MANIFEST_ACCEPT }, vars },
+          { id: 'resolve', name: 'ours hot: /resolve', scriptPath: unminified, path: resolvePath(), vars },
+          { id: 'manifest', name: 'ours hot: manifest by tag', scriptPath: unminified, path: manifestPath(), headers: { Accept: MANIFEST_ACCEPT }, vars },
         ], { warm: 300, n: 300, log });
       } catch (err) {
         report.failures.push({ scenario: 'instructions per request', error: err instanceof Error ? err.message : String(err) });

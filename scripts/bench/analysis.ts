@@ -76,43 +76,33 @@ not move (the table above), give floor ÷ ours ${fmt(floorI / resolveI, 3)} for 
 against ${fmt(floorI / answerI, 3)} for the answer floor: what our code adds on top of the response itself is
 ${fmt((resolveI - answerI) / 1e3, 0)} thousand instructions per /resolve, ${fmt(((resolveI - answerI) / resolveI) * 100, 1)} % of the request.` : ''}
 
-**Done: kept answers (src/store/HotAnswers.ts).** A hot request is a repeat: scripts pinning
-digests and pullers ask the same URL again and again. When an answer was made from isolate
-memory alone (every tag it used from the hot-tag memory, no KV read or write, no origin
-request, no background work, 200 and not private), the worker keeps its status, headers and
-bytes, keyed by the URL and every request header a route reads, and gives them again to the
-same request before routing — while each tag record it used is still the one in memory, fresh,
-and within the same Age second (the answer shows the age), so for at most a second. Requests
-with \`Authorization\`, \`If-None-Match\` or \`Range\` never take this path. test/store/hotAnswers.test.ts
-checks each of those conditions, compares replays with what the router answers at that moment
-(a fast-check sequence of requests, clock steps and tag moves), and fails if a route starts
-reading a request header the key does not name. Measured before and
-after with \`tsx scripts/bench/instructionCount.ts --routes resolve base=10c2863 cand=b7fb3be\` (one
-run, floor 0.839 M instructions per request): hot /resolve went from 1.256 M to 0.952 M, floor ÷
-ours from 0.668 to 0.881 (the answer floor: 0.925).
+**Done: one storage model (docs/architecture.md).** Every image, KV-only or pulled through, is
+read through isolate memory → Cache API → KV → origin; a hot request is answered from memory with
+no I/O, and when a tag was last confirmed with its origin lives in memory and the Cache API, so KV
+is written only when content changes. Manifests are verified and parsed once, where they enter
+memory. Kept answers (a memo of whole responses) were removed: the realistic mix below, where no
+URL repeats, is what they could not help. On the hot path itself: itty-router routes a plain
+object (it writes \`params\` onto what it routes, and properties added to the runtime's Request
+are slow); requested platforms, matchers and index entries' platforms are parsed and normalized
+once, not per request; the origin's client is made only when the origin is asked; no Node.js
+compatibility layer (badge-maker's unused \`fs\`/\`util\` requires are aliased to shims), whose
+async-context tracking costs every await; no esbuild \`__name\` wrappers (\`keep_names = false\`).
 
-Earlier hot-path work, measured the same way: \`X-Edge-Cost\` set on the response's own headers
-instead of rebuilding every Response; per-request metrics without fresh accessor closures;
-Headers built once; the URL parsed once per request; the platform ladder's helpers made once.
-
-**What is left.** A request that is not a repeat within its second — the first of each second,
-another platform, another tag — still takes the whole path: itty-router's matching, the
-reference and platform parsed, the index's entries matched, the JSON or manifest response
-built. That path costs about 1.26 M instructions against the floor's 0.84 M (0.67 ×); before
-kept answers, the workerd profile put most of it in the runtime's Response and URL
-construction, itty-router's matching and our response assembly. Replays themselves cost the key (the URL and nine header
-lookups through the runtime's Headers) and a Response made from stored parts.`);
+**What is left.** Each request still takes the whole path: itty-router's matching (a second URL
+parse and a regex per route tried), the reference and platform checks, the match, and the
+response: the runtime's Response construction with a registry's dozen headers is the largest
+single share in the workerd profile below, next to the async machinery of the route functions.`);
   }
   if (floor && resolve) {
     out.push(`Per request at saturation in the load table (one workerd thread serves everything, so the
 inverse of throughput is each request's time there; rows measured minutes apart): hello-world
 ${fmt(perRequest(floor), 0)} µs; ours /resolve ${fmt(perRequest(resolve), 0)} µs and manifest by tag ${fmt(perRequest(manifest), 0)} µs. With the
-memory and Cache API layers off (\`EDGE_CACHE=off\`, every read from KV; no kept answers):
+Cache API off (\`EDGE_CACHE=off\`; isolate memory still answers):
 ${fmt(perRequest(kvOnly), 0)} µs, against hello-world plus two KV reads ${fmt(perRequest(floorKv), 0)} µs (plus two Cache API reads:
 ${fmt(perRequest(floorCache), 0)} µs) — under Miniflare KV and the Cache API are simulators on the same thread,
 which production does not have in the isolate's path.${[floorKv, floorCache].filter((r) => r?.errors).map((r) => ` The reference row "${r!.name}" had
 errors under load (${r!.errors}): Miniflare's storage simulator under ${r!.connections} connections; the row is shown with them.`).join('')} The /resolve handler called
-in-process in Node (the whole path, no kept answer) costs ${fmt(full ?? NaN, 0)} µs.`);
+in-process in Node (the whole path) costs ${fmt(full ?? NaN, 0)} µs.`);
   }
   const wp = report.workerdProfile;
   if (wp) {

@@ -5,15 +5,11 @@
  * dump. Instructions per request include everything the process does for a request — HTTP,
  * Miniflare's entry worker, the runtime, the worker's code — for the floor as for ours.
  *
- * Two things would otherwise make the counts vary from run to run by more than the changes
- * measured: V8 compiling on background threads at times that depend on the scheduler (so V8
- * runs with `--predictable`: one thread, reproducible to about 0.1 %), and the hot-tag memory
- * window of EdgeCachedStore (2 s), which under valgrind's slowdown lapses every few requests
- * and sends them to the Cache API simulator (so `raiseMemoryWindow` gives a bundle whose
- * MEMORY_TAG_MS is raised; at real speed a lapse is one request in thousands). Kept answers
- * (src/store/HotAnswers.ts) still end with each Age second, which under valgrind is every few
- * dozen requests instead of every few thousand: ours is counted at a disadvantage. Absolute
- * counts under `--predictable` are not those of a normal run; compare rows of one run.
+ * V8 compiles on background threads at times that depend on the scheduler, which would make
+ * the counts vary from run to run by more than the changes measured: it runs with
+ * `--predictable` (one thread, reproducible to about 0.1 %). Ours is given a TAG_TTL long enough
+ * that no request under valgrind's slowdown finds the tag stale. Absolute counts under
+ * `--predictable` are not those of a normal run; compare rows of one run.
  *
  * About 2–3 minutes per target. Needs valgrind (apt-get install -y valgrind).
  */
@@ -45,18 +41,9 @@ export interface InstructionRow {
   n: number;
 }
 
-const MEMORY_WINDOW = 'var MEMORY_TAG_MS = 2e3;';
 const work = mkdtempSync(join(tmpdir(), 'bench-callgrind-'));
 const outDir = join(work, 'out');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A copy of an unminified bundle of ours with the hot-tag memory window raised (see above). */
-export function raiseMemoryWindow(scriptPath: string, outPath: string): string {
-  const code = readFileSync(scriptPath, 'utf8');
-  if (!code.includes(MEMORY_WINDOW)) throw new Error(`${scriptPath}: no "${MEMORY_WINDOW}" in the bundle to raise`);
-  writeFileSync(outPath, code.replace(MEMORY_WINDOW, 'var MEMORY_TAG_MS = 2e9;'));
-  return outPath;
-}
 
 /** Counts each target in turn; `keep` is a directory for the callgrind dumps. */
 export async function countInstructions(

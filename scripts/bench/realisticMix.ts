@@ -6,7 +6,7 @@
  * `X-Platform`, the chosen child by digest, /platforms — with registry clients', API and
  * browser `Accept` headers and docker, containerd, podman, curl and browser `User-Agent`s. A wrk
  * Lua script cycles through the 180 requests and makes every URL unique (`&_=<run>.<thread>.<n>`),
- * so no kept answer or other response memo can help, and counts every non-2xx answer.
+ * so no response memo can help, and counts every non-2xx answer.
  *
  * The mix runs on two images in one worker: one on a registry host with no UPSTREAMS entry,
  * loaded through the admin API (served from KV only), and one on docker.io, pulled through

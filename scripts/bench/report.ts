@@ -297,8 +297,7 @@ ${markdownTable(pairedTable(report.paired))}
 ` : ''}
 ${report.mix ? `### Realistic mix, distinct URLs
 
-The hot rows above repeat one URL, which ours answers from a kept answer. Here no request
-repeats: a wrk Lua script (scripts/bench/realisticMix.ts) cycles through ${report.mix.listSize} requests — 3 tags
+The hot rows above repeat one URL. Here no request repeats: a wrk Lua script (scripts/bench/realisticMix.ts) cycles through ${report.mix.listSize} requests — 3 tags
 (an OCI index with attestations, the same image as a Docker manifest list, an OCI index without
 attestations) × 10 platforms × 6 kinds: \`/resolve\` as JSON and as \`text/plain\`, the manifest by
 tag with \`?platform=\` and with \`X-Platform\`, the chosen child by digest, and \`/platforms\` — with
@@ -325,10 +324,8 @@ ${report.instructions ? `### Instructions per request (callgrind)
 
 The same comparison in CPU instructions, which the machine's other load does not move:
 each worker alone in workerd under valgrind's callgrind, requests ${report.instructions[0]!.warm + 1} to ${report.instructions[0]!.warm + report.instructions[0]!.n} one at a time
-(scripts/bench/instructions.ts: V8 \`--predictable\`, our hot-tag memory window raised so that
-valgrind's slowdown does not end it; kept answers still end with every Age second, which under
-valgrind is every few dozen requests instead of every few thousand, so ours is counted at a
-disadvantage). Whole-process counts: HTTP, Miniflare's entry worker, the runtime and the
+(scripts/bench/instructions.ts: V8 \`--predictable\`; ours with a TAG_TTL long enough that
+valgrind's slowdown does not make the tag stale). Whole-process counts: HTTP, Miniflare's entry worker, the runtime and the
 worker's code.
 
 ${markdownTable(instructionTable(report.instructions))}
