@@ -81,9 +81,9 @@ const table = Router<Routed, Args>({ catch: (err, routed) => errorResponse(err, 
  * here, once: every route answers it as GET, and the body is dropped.
  */
 export const router = {
-  async fetch(request: Request, context: RequestContext): Promise<Response> {
-    const response: Response = await table.fetch({ method: request.method, url: request.url, request, params: {} }, context);
-    return request.method === 'HEAD' ? stripBody(response) : response;
+  fetch(request: Request, context: RequestContext): Promise<Response> {
+    const answer: Promise<Response> = table.fetch({ method: request.method, url: request.url, request, params: {} }, context);
+    return request.method === 'HEAD' ? answer.then(stripBody) : answer;
   },
 };
 
