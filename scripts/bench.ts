@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: where our worker stands against the runtime floor and against real peers
- * (issue 5), in one run on loopback. Starts everything itself — the origin registry with a
- * multi-platform image, a 40 ms delay proxy, Miniflare workers, docker-registry in proxy mode —
- * loads each with wrk, runs the CPU microbenchmark, measures the bundle, prints a table and
- * writes docs/benchmarks.md.
+ * (docs/benchmarks.md), in one run on loopback. Starts everything itself — the origin registry with
+ * a multi-platform image, a 40 ms delay proxy, Miniflare workers, docker-registry in proxy mode —
+ * loads each with wrk, runs the CPU microbenchmark, measures the bundle, prints a table and writes
+ * docs/benchmarks.md.
  *
  *   npm run bench               # full run (~5 minutes; the realistic mix adds ~2), writes docs/benchmarks.md
  *   npm run bench -- --smoke    # a few seconds per scenario (the realistic mix's 10 TTL windows:

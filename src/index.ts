@@ -1,5 +1,5 @@
 /**
- * The worker's entry point (see design.md for the request flow): `createWorker` with the
+ * The worker's entry point (see docs/architecture.md, "Request flow"): `createWorker` with the
  * origin registry clients of `config.upstreams` (`UPSTREAMS`); registries without one are
  * served from KV only.
  */

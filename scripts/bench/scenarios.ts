@@ -1,6 +1,6 @@
 /**
- * The load scenarios of issue 5, each starting what it measures and stopping it afterwards so
- * that only one system under test uses the CPU at a time:
+ * The load scenarios of docs/benchmarks.md, each starting what it measures and stopping it
+ * afterwards so that only one system under test uses the CPU at a time:
  * 1. the floor (hello-world worker); 2. ours hot; 3. ours miss (first requests) and refresh
  * (steady state across TTL expiry); 4. the peers in front of the same origin. Then the hot
  * paths again in paired rounds against the floor and the floor answering our exact /resolve

@@ -1,6 +1,6 @@
 /**
- * The ratios and targets of issue 5, computed from one run's results (ratios within one run
- * hold on a shared machine; absolute numbers drift).
+ * The ratios and targets of docs/benchmarks.md ("Ratios", "Targets"), computed from one run's
+ * results (ratios within one run hold on a shared machine; absolute numbers drift).
  */
 import type { FirstRequestResult, LoadRow, TtlResult } from './measure';
 import type { MicroResult } from './microbench';

@@ -1,9 +1,8 @@
 /**
  * The Debian tools the integration harness drives: `docker-registry` (distribution 2.8),
- * `skopeo` and `podman` (toolchain.md), and `openssl` (the token server's key and certificate).
- * Each package installs a command of its own name.
- * Missing ones are installed with apt-get when we run as root (as CI does); otherwise we fail
- * with the exact command to run.
+ * `skopeo` and `podman` (docs/toolchain.md), and `openssl` (the token server's key and
+ * certificate). Each package installs a command of its own name. Missing ones are installed with
+ * apt-get when we run as root (as CI does); otherwise we fail with the exact command to run.
  */
 import { spawnSync } from 'node:child_process';
 

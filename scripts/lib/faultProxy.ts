@@ -1,7 +1,7 @@
 /**
- * A fault-injecting HTTP proxy for integration tests (issue 6, item 2): it sits between the
- * worker and a real origin (docker-registry, or its token server), passes requests through
- * unchanged, and fails the ones a rule matches in the ways origins fail:
+ * A fault-injecting HTTP proxy for integration tests (docs/security.md, "Availability"): it sits
+ * between the worker and a real origin (docker-registry, or its token server), passes requests
+ * through unchanged, and fails the ones a rule matches in the ways origins fail:
  *
  * | fault          | what the client sees                                                       |
  * | -------------- | -------------------------------------------------------------------------- |

@@ -1,7 +1,7 @@
 /**
- * Re-verifies every manifest the worker stored in its KV (issue 6, item 2: "after each fault
- * the cache holds no corrupt or mismatched entry, checked by re-hashing every stored value"),
- * through Miniflare's KV API (`mf.getKVNamespace('MANIFESTS')`), with the key layout of
+ * Re-verifies every manifest the worker stored in its KV (docs/security.md, "Integrity": after
+ * each fault the cache holds no corrupt or mismatched entry, checked by re-hashing every stored
+ * value), through Miniflare's KV API (`mf.getKVNamespace('MANIFESTS')`), with the key layout of
  * src/store/keys.ts:
  *
  * - `v1:manifest:<registry>/<repository>@<digest>`: the sha256 of the value is the key's

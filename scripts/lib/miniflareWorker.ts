@@ -1,6 +1,6 @@
 /**
- * The worker under workerd, started programmatically with Miniflare (toolchain.md: not
- * through `wrangler dev`), for integration tests and benchmarks. The `miniflare` devDependency
+ * The worker under workerd, started programmatically with Miniflare (docs/toolchain.md:
+ * not through `wrangler dev`), for integration tests and benchmarks. The `miniflare` devDependency
  * is pinned to the version wrangler itself depends on, so this runs the same workerd binary as
  * `npm start` and `wrangler deploy` (checked by `npm run check:runtime`).
  *

@@ -1,8 +1,8 @@
 /**
- * The one place where errors become badges (style.md §4): a badge in a README must still be an
- * image when something fails, so the badge routes answer errors with an error badge, not the
- * registry's JSON envelope. The user's label, label colour and style are kept; the colour is
- * the error's.
+ * The one place where errors become badges (docs/architecture.md, "Errors and validation"): a badge
+ * in a README must still be an image when something fails, so the badge routes answer errors with
+ * an error badge, not the registry's JSON envelope. The user's label, label colour and style are
+ * kept; the colour is the error's.
  *
  * | cause                                                      | status | message           |
  * | ---------------------------------------------------------- | ------ | ----------------- |

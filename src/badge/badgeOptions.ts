@@ -1,7 +1,8 @@
 /**
- * The query options of the badge routes, validated at the edge (style.md §5):
- * `style`, `label`, `color`, `labelColor` (the names shields.io uses) and the platform filters
- * `os` and `arch` (comma-separated or repeated). Anything invalid is a BadgeOptionError.
+ * The query options of the badge routes, validated at the edge (docs/architecture.md, "Errors and
+ * validation"): `style`, `label`, `color`, `labelColor` (the names shields.io uses) and the
+ * platform filters `os` and `arch` (comma-separated or repeated). Anything invalid is a
+ * BadgeOptionError.
  */
 import { BadgeOptionError } from './BadgeOptionError';
 import type { PlatformFilter } from './platformMessage';

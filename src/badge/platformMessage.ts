@@ -5,9 +5,9 @@
  * - Platforms are **grouped by OS**, in index order (publishers list the main ones first), and each
  *   group lists its architectures: `linux amd64, arm64, arm/v7 · windows amd64`. The OS is left
  *   out when every platform is linux, the common case: `amd64, arm64, arm/v7`.
- * - Architectures are the normalized ones (`arm64`, not `arm64/v8`; platform-spec.md §1), and a
- *   repeat within an OS is shown once: two Windows builds of amd64 (different `os.version`)
- *   make one `amd64`. The image page lists every entry with its OS version.
+ * - Architectures are the normalized ones (`arm64`, not `arm64/v8`; docs/platform-rules.md §1), and
+ *   a repeat within an OS is shown once: two Windows builds of amd64 (different `os.version`) make
+ *   one `amd64`. The image page lists every entry with its OS version.
  * - A badge is one line of text, and one much wider than ~550 px no longer fits a README column
  *   beside anything (GitHub then scales it down). So the message has a budget of
  *   {@link MESSAGE_BUDGET} characters (≈ 490 px of Verdana 11 px; ≈ 550 px with the label):

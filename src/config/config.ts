@@ -1,6 +1,6 @@
 /**
  * The worker's configuration, parsed and validated from its environment in one place
- * (design.md "Configuration"). A bad value fails every request with an error naming the
+ * (docs/architecture.md, "Configuration"). A bad value fails every request with an error naming the
  * variable, rather than misbehaving later.
  */
 import { canonicalRegistryHost } from '../oci/registryHost';

@@ -1,10 +1,10 @@
 /**
- * How a response was answered, in headers (issue 3, "a response header says fresh / stale /
- * revalidated"): `X-Cache-Status: hit | stale | revalidated | miss`, `Age` in seconds since the
- * manifest was stored or last revalidated (RFC 9111 §5.1), and for a stale copy
- * `Warning: 110 - "Response is Stale"`, plus `111 - "Revalidation Failed"` when this isolate's
- * last attempt to reach the origin for it failed (RFC 7234 §5.5; obsolete in RFC 9111, but
- * what clients and people reading headers still recognise).
+ * How a response was answered, in headers (docs/architecture.md, "A tag's source
+ * and its freshness"): `X-Cache-Status: hit | stale | revalidated | miss`, `Age` in seconds since
+ * the manifest was stored or last revalidated (RFC 9111 §5.1), and for a stale copy `Warning: 110 -
+ * "Response is Stale"`, plus `111 - "Revalidation Failed"` when this isolate's last attempt to
+ * reach the origin for it failed (RFC 7234 §5.5; obsolete in RFC 9111, but what clients and people
+ * reading headers still recognise).
  */
 import type { CacheInfo } from '../store/ManifestRecord';
 

@@ -1,7 +1,8 @@
 /**
  * The one place where errors become Responses: the distribution-spec envelope
- * `{"errors":[{"code","message","detail"}]}` (design.md "HTTP surface"). Anything that is not a
- * RegistryError is logged and answered as a bare 500 UNKNOWN: no stack traces, no internals.
+ * `{"errors":[{"code","message","detail"}]}` (docs/architecture.md, "The HTTP surface", errors).
+ * Anything that is not a RegistryError is logged and answered as a bare 500 UNKNOWN: no stack
+ * traces, no internals.
  */
 import { RegistryError } from '../oci/RegistryError';
 import { InvalidPlatformError } from '../platform/errors';

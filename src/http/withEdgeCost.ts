@@ -1,6 +1,6 @@
 /**
- * The last headers every response gets (issue 3, item 4): `X-Edge-Cost`, what serving it cost,
- * as `formatEdgeCost` writes it; and for private content (src/auth/PullAccess.ts)
+ * The last headers every response gets (docs/architecture.md, "Request flow"): `X-Edge-Cost`, what
+ * serving it cost, as `formatEdgeCost` writes it; and for private content (src/auth/PullAccess.ts)
  * `Cache-Control: private`, so no shared cache keeps it for others.
  */
 import { privateCacheControl } from './cacheableResponse';

@@ -1,7 +1,8 @@
 /**
  * The one domain error of this worker: an OCI distribution-spec error code with its HTTP status.
- * Every layer throws it; `toErrorResponse` (src/http/errorResponse.ts) is the one place that
- * turns it into a Response with the envelope `{"errors":[{"code","message","detail"}]}`.
+ * Every layer throws it; `errorResponse` (src/http/errorResponse.ts, through `toRegistryError`)
+ * is the one place that turns it into a Response with the envelope
+ * `{"errors":[{"code","message","detail"}]}`; the router and `createWorker` call it.
  */
 export const ERROR_STATUS = {
   BLOB_UNKNOWN: 404,

@@ -16,8 +16,12 @@
  * anything. That is right for negotiation in general but not for deciding to send an index.
  * Old Docker clients send no Accept (or only schema 1/2 types) and registries, Docker Hub
  * included, answer them with a single image manifest rather than a manifest list; a client
- * that understands indexes says so by listing an index type. Hence `acceptsIndexExplicitly`,
- * which the router uses for that decision, beside the permissive `clientAcceptsIndex`.
+ * that understands indexes says so by listing an index type. The manifests route
+ * (src/routes/manifests.ts, its `acceptsIndex`) decides with `acceptsMediaType` against the
+ * index's own media type, treating a missing or empty header as "no index"; a header that
+ * accepts the type only through a wildcard still counts there. `acceptsIndexExplicitly` (the
+ * strict question: wildcards do not count) and `clientAcceptsIndex` (the permissive one) are
+ * not used by any route.
  */
 import { INDEX_MEDIA_TYPES, mediaTypeEssence } from './mediaTypes';
 

@@ -1,6 +1,7 @@
 /**
- * Image names and references as users and clients write them (design.md "Names"; the
- * normalization rules of docker's distribution/reference `ParseNormalizedNamed`).
+ * Image names and references as users and clients write them (docs/architecture.md, "The HTTP
+ * surface", names; the normalization rules of docker's distribution/reference
+ * `ParseNormalizedNamed`).
  *
  * | input                         | registry        | repository        | tag / digest  |
  * | ----------------------------- | --------------- | ----------------- | ------------- |

@@ -1,5 +1,5 @@
 /**
- * The platform value used throughout this module (platform-spec.md §1–§2).
+ * The platform value used throughout this module (docs/platform-rules.md §1–§2).
  * `osVersion` / `osFeatures` are the OCI `os.version` / `os.features` fields.
  */
 export interface Platform {

@@ -1,5 +1,5 @@
 /**
- * Browser User-Agent client hints as a platform hint (platform-spec.md §10, source 4):
+ * Browser User-Agent client hints as a platform hint (docs/platform-rules.md §10, source 4):
  * `Sec-CH-UA-Platform`, `Sec-CH-UA-Arch` and `Sec-CH-UA-Bitness`, each a structured-field string
  * such as `"macOS"`, `"arm"`, `"64"`.
  *

@@ -1,5 +1,5 @@
 /**
- * Known operating systems and the architecture/variant alias table (platform-spec.md §1, §2),
+ * Known operating systems and the architecture/variant alias table (docs/platform-rules.md §1, §2),
  * after containerd's `platforms/database.go`.
  *
  * Normalization table (applied to requests and index entries alike):

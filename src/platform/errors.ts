@@ -1,5 +1,5 @@
 /**
- * The one error of the platform module (platform-spec.md §2, §3, §10): a specifier, or a
+ * The one error of the platform module (docs/platform-rules.md §2, §3, §10): a specifier, or a
  * platform-related request value, that cannot be accepted. It quotes the offending input.
  *
  * This module knows nothing of HTTP: routes turn this into a `RegistryError('PLATFORM_INVALID')`

@@ -1,5 +1,5 @@
 /**
- * Platform → specifier, the inverse of `parsePlatform` (platform-spec.md §2):
+ * Platform → specifier, the inverse of `parsePlatform` (docs/platform-rules.md §2):
  * `os[(version[+features])]/arch[/variant]`, with `os.version` and `os.features` values
  * percent-encoded where the grammar needs it, so that parse → format → parse is stable.
  */

@@ -1,5 +1,5 @@
 /**
- * The platform module (platform-spec.md): parse, format and normalize platform specifiers,
+ * The platform module (docs/platform-rules.md): parse, format and normalize platform specifiers,
  * expand a request into containerd's compatibility ladder, match and select index entries, and
  * decide which platform an HTTP request asks for. Pure: no I/O, no HTTP, no KV.
  */

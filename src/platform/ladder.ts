@@ -1,5 +1,5 @@
 /**
- * Compatibility ladders (platform-spec.md §4), after containerd's `platforms.Only` /
+ * Compatibility ladders (docs/platform-rules.md §4), after containerd's `platforms.Only` /
  * `platformVector`: the ordered list of platforms a request accepts, best first.
  *
  * | request         | ladder                                                           |

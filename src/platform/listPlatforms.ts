@@ -1,5 +1,5 @@
 /**
- * Which index entries may be chosen at all (platform-spec.md §3), and the list of what a tag
+ * Which index entries may be chosen at all (docs/platform-rules.md §3), and the list of what a tag
  * offers, for "no match" messages and the platforms API.
  */
 import { normalizePlatform } from './normalizePlatform';

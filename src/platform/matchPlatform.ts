@@ -1,5 +1,5 @@
 /**
- * Whether an index entry's platform satisfies a request (platform-spec.md §5, §6), after
+ * Whether an index entry's platform satisfies a request (docs/platform-rules.md §5, §6), after
  * containerd's `platforms.NewMatcher` and `Only`/`OnlyStrict`. An entry matches a ladder step
  * when os, architecture and variant are equal after normalization, its os.features are a subset
  * of the request's (Windows: `win32k` ignored), and, for Windows, the os.version rule holds.

@@ -1,6 +1,6 @@
 /**
- * Canonical form of a platform (platform-spec.md §1), after containerd's `platforms.Normalize`.
- * Every comparison in this module is made between normalized platforms.
+ * Canonical form of a platform (docs/platform-rules.md §1), after containerd's
+ * `platforms.Normalize`. Every comparison in this module is made between normalized platforms.
  */
 import { normalizeArch, normalizeOS } from './database';
 import type { Platform } from './Platform';

@@ -1,6 +1,6 @@
 /**
  * Conversion between this module's `Platform` and the OCI `platform` object of an index entry
- * (`os.version`, `os.features`; platform-spec.md §1). No normalization happens here.
+ * (`os.version`, `os.features`; docs/platform-rules.md §1). No normalization happens here.
  */
 import type { OciPlatform, Platform } from './Platform';
 

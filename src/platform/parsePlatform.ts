@@ -1,5 +1,5 @@
 /**
- * The platform specifier grammar of `?platform=` and `X-Platform` (platform-spec.md §2, §3),
+ * The platform specifier grammar of `?platform=` and `X-Platform` (docs/platform-rules.md §2, §3),
  * after containerd's `platforms.Parse`:
  *
  *     os[(version[+feature…])] | arch | os[(version[+feature…])]/arch[/variant]

@@ -1,5 +1,5 @@
 /**
- * Where the platform of a request comes from (platform-spec.md §10), highest first:
+ * Where the platform of a request comes from (docs/platform-rules.md §10), highest first:
  * `?platform=` (with `match=strict`), the `X-Platform` header, a platform-pinned host name,
  * then — only when the client cannot take an index — the Docker daemon's User-Agent and browser
  * client hints, and finally the configured default. Pure: the route passes the raw values in.

@@ -1,5 +1,5 @@
 /**
- * Choosing the child manifest of an index for a request (platform-spec.md §3, §6, §7), as
+ * Choosing the child manifest of an index for a request (docs/platform-rules.md §3, §6, §7), as
  * containerd's `Only(p)` / `OnlyStrict(p)` comparer would.
  *
  * Candidates are the selectable entries (§3) that match some ladder step, plus entries with no

@@ -1,5 +1,5 @@
 /**
- * The Docker daemon's User-Agent as a platform hint (platform-spec.md §10, source 4):
+ * The Docker daemon's User-Agent as a platform hint (docs/platform-rules.md §10, source 4):
  *
  *     docker/<v> go/<v> git-commit/<c> kernel/<k> os/<os> arch/<arch> [UpstreamClient(<cli UA>)]
  *

@@ -1,5 +1,5 @@
 /**
- * Windows `os.version` compatibility (platform-spec.md §6), after containerd's
+ * Windows `os.version` compatibility (docs/platform-rules.md §6), after containerd's
  * `platform_windows_compat.go`: which container builds a Windows host build can run, and which
  * of several compatible builds is newest.
  */

@@ -1,6 +1,6 @@
 /**
  * From a reference and a requested platform to a manifest: loads the tag or digest through the
- * image reader and, for an index, picks the child with the platform matcher (platform-spec.md
+ * image reader and, for an index, picks the child with the platform matcher (docs/platform-rules.md
  * §7, nested indexes resolved recursively). No HTTP here: routes translate.
  */
 import { formatImageName, type ImageReference } from '../oci/reference';

@@ -1,6 +1,6 @@
 /**
- * The admin API (design.md "Admin"): off unless the ADMIN_TOKEN secret is set, then guarded by
- * `Authorization: Bearer <token>` compared in constant time.
+ * The admin API (docs/architecture.md, "The HTTP surface", admin): off unless the ADMIN_TOKEN
+ * secret is set, then guarded by `Authorization: Bearer <token>` compared in constant time.
  * - `PUT /admin/tags/<name>:<tag>`: store an index or manifest (the body) as the tag;
  * - `PUT /admin/manifests/<name>@<digest>`: store a manifest by digest (the body must hash to it);
  * - `DELETE /admin/tags/<name>:<tag>`: purge the tag.

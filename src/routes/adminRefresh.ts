@@ -1,7 +1,8 @@
 /**
- * `POST /admin/refresh/<name>:<tag>` (design.md "Admin"): asks the origin registry about the tag
- * now, whatever its age — HEAD, and a GET only if the digest moved — forgetting a cached 404.
- * Answers what changed. 404 NOT_FOUND when the registry has no origin configured.
+ * `POST /admin/refresh/<name>:<tag>` (docs/architecture.md, "The HTTP surface", admin): asks the
+ * origin registry about the tag now, whatever its age — HEAD, and a GET only if the digest moved —
+ * forgetting a cached 404. Answers what changed. 404 NOT_FOUND when the registry has no origin
+ * configured.
  */
 import { jsonResponse } from '../http/jsonResponse';
 import { formatImageName, parseReference } from '../oci/reference';

@@ -1,5 +1,5 @@
 /**
- * The badge routes (design.md "Badges"):
+ * The badge routes (docs/architecture.md, "The HTTP surface", badges):
  * - `GET /badge/<name>:<tag>[.svg]` → the SVG badge of the platforms the tag offers;
  * - `GET /badge/<name>:<tag>/shields.json` → the same as shields.io endpoint JSON.
  * Query: `style`, `label`, `color`, `labelColor`, `os`, `arch` (badgeOptions.ts). A reference

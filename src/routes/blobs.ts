@@ -1,5 +1,6 @@
 /**
- * `GET|HEAD /v2/<name>/blobs/<digest>` (design.md "HTTP surface", issue 3 item 5):
+ * `GET|HEAD /v2/<name>/blobs/<digest>` (docs/architecture.md, "The HTTP surface"; pull-through
+ * blobs):
  * - with BLOB_ORIGIN: 307 to it. The Location is built from validated parts only and must stay
  *   on the configured origin: never an open redirect;
  * - else, when the name's registry has an origin: ask it. Its redirect target (S3, R2, a CDN)

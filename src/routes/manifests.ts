@@ -1,5 +1,5 @@
 /**
- * `GET|HEAD /v2/<name>/manifests/<reference>` (design.md "HTTP surface"):
+ * `GET|HEAD /v2/<name>/manifests/<reference>` (docs/architecture.md, "The HTTP surface"):
  * - by digest: the stored bytes of exactly that digest;
  * - by tag, client takes the index and names no platform: the index, unchanged;
  * - by tag with an explicit platform (query, X-Platform, pinned host): the chosen child;

@@ -1,6 +1,6 @@
 /**
- * Reads the platform-related parts of an HTTP request for the pure platform module (§10):
- * headers from `request`, the query and host from its parsed `url`.
+ * Reads the platform-related parts of an HTTP request for the pure platform module
+ * (docs/platform-rules.md §10): headers from `request`, the query and host from its parsed `url`.
  */
 import type { Config } from '../config/config';
 import { requestedPlatform, type RequestedPlatform } from '../platform/requestPlatform';

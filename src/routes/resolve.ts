@@ -1,5 +1,5 @@
 /**
- * The resolve API for scripts (design.md "Resolve API"):
+ * The resolve API for scripts (docs/architecture.md, "The HTTP surface", resolve API):
  * `GET /resolve/<name>:<tag>?platform=…[&match=strict]` → JSON describing the choice, or with
  * `Accept: text/plain` the child digest and a newline, for `$(curl …)`. The JSON's `cache`
  * tells how the tag was answered: `{ state, ageSeconds, stale, storedAt }`.

@@ -1,6 +1,7 @@
 /**
- * Where a tag's age falls between the freshness TTLs (design.md "Storage"): fresh → serve;
- * stale → serve and refresh in the background; expired → refresh before answering.
+ * Where a tag's age falls between the freshness TTLs (docs/architecture.md, "A tag's source and its
+ * freshness"): fresh → serve; stale → serve and refresh in the background; expired → refresh before
+ * answering.
  */
 import type { Config } from '../config/config';
 

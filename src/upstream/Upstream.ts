@@ -1,6 +1,6 @@
 /**
- * What the pull-through layer needs from an origin registry (design.md "Request flow"). The
- * RegistryClient implements it over `fetch`; tests may substitute fakes only for faults a real
+ * What the pull-through layer needs from an origin registry (docs/architecture.md, "Request flow").
+ * The RegistryClient implements it over `fetch`; tests may substitute fakes only for faults a real
  * registry cannot be made to produce.
  *
  * Every method throws RegistryError for failures: UNAUTHORIZED / DENIED (credentials),

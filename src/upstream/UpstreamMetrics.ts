@@ -1,7 +1,7 @@
 /**
  * Counters of the HTTP requests a RegistryClient makes to origin registries and their token
- * servers, for tests, benchmarks and per-request accounting (issue 3, "count upstream
- * requests"). The caller owns the object and reads it; the client only increments it.
+ * servers, for tests, benchmarks and per-request accounting (upstream requests are
+ * counted). The caller owns the object and reads it; the client only increments it.
  */
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The upstream module: reading origin registries for the pull-through store (design.md
+ * The upstream module: reading origin registries for the pull-through store (docs/architecture.md,
  * "Request flow"). `upstreamFor` gives the isolate's client of a configured registry;
  * `parseWwwAuthenticate` is exported for anyone reading challenges.
  */

@@ -1,6 +1,6 @@
 /**
- * One RegistryClient per origin registry and isolate (issue 3, "tokens cached until shortly
- * before expiry"): the client, and with it the registry's challenge and its token cache,
+ * One RegistryClient per origin registry and isolate (tokens are cached until shortly
+ * before they expire): the client, and with it the registry's challenge and its token cache,
  * outlives the request that made it, so later requests in the isolate reuse its tokens.
  *
  * Clients are keyed by (registry, base URL, credentials): changed configuration gets a new

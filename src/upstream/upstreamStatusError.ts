@@ -1,9 +1,9 @@
 /**
- * What an unexpected upstream status means for our client (design.md "HTTP surface",
- * errors): 403 → DENIED, 429 → TOOMANYREQUESTS with `Retry-After`, 5xx → UNAVAILABLE, any
- * other answer → BAD_GATEWAY. Only the registry's error codes are quoted (OCI
- * distribution-spec "Error Codes"), never its free-text messages, so nothing an upstream
- * echoes can reach a client. 401 is the auth layer's (RegistryAuth), 404 the caller's.
+ * What an unexpected upstream status means for our client (docs/architecture.md,
+ * "The HTTP surface", errors): 403 → DENIED, 429 → TOOMANYREQUESTS with `Retry-After`, 5xx →
+ * UNAVAILABLE, any other answer → BAD_GATEWAY. Only the registry's error codes are quoted (OCI
+ * distribution-spec "Error Codes"), never its free-text messages, so nothing an upstream echoes can
+ * reach a client. 401 is the auth layer's (RegistryAuth), 404 the caller's.
  */
 import { RegistryError } from '../oci/RegistryError';
 import { parseRetryAfter } from './parseRetryAfter';

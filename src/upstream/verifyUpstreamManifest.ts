@@ -1,7 +1,8 @@
 /**
- * Checking a manifest an origin registry sent before anyone stores or serves it (issue 3,
- * "Fill on miss"; OCI distribution-spec "Pulling manifests": the client SHOULD verify the
- * digest; OCI image-spec descriptor.md "Verification"):
+ * Checking a manifest an origin registry sent before anyone stores or serves it (a miss
+ * fills the store: docs/architecture.md, "A tag's source and its freshness"; OCI distribution-spec
+ * "Pulling manifests": the client SHOULD verify the digest; OCI image-spec descriptor.md
+ * "Verification"):
  *
  * 1. its sha256 is computed;
  * 2. when the registry sent `Docker-Content-Digest`, the bytes must have that digest;

@@ -1,7 +1,7 @@
 /**
- * fast-check generators for hostile input (issue 6, item 1): request parts as the distribution
- * grammar allows them, as clients get them slightly wrong, and as an attacker writes them.
- * Every generator mixes the three, so a property sees valid answers and errors alike.
+ * fast-check generators for hostile input (docs/security.md, "Hostile input"): request parts as the
+ * distribution grammar allows them, as clients get them slightly wrong, and as an attacker writes
+ * them. Every generator mixes the three, so a property sees valid answers and errors alike.
  */
 import fc from 'fast-check';
 import { NAME_PATTERN, TAG_PATTERN } from '../../src/oci/grammar';
@@ -102,7 +102,7 @@ export const writablePlatform: fc.Arbitrary<Platform> = fc
     },
     { requiredKeys: ['os', 'architecture'] },
   )
-  // Requests for os or architecture `unknown` are refused by design (platform-spec.md §2).
+  // Requests for os or architecture `unknown` are refused by design (docs/platform-rules.md §2).
   .filter((p) => p.os.toLowerCase() !== 'unknown' && p.architecture.toLowerCase() !== 'unknown');
 
 /** Platform specifiers: valid forms of the §2 grammar, near misses and hostile strings. */

@@ -1,9 +1,10 @@
 /**
- * Counting generated cases across the hardening suites (issue 6: "≥ 100,000 generated cases in
- * total across the suites in a run"). Every property goes through `checkProperty`, which runs it
- * with fast-check, adds the number of cases actually generated to a per-suite tally, and fails
- * with fast-check's report (seed and shrunk counterexample) when the property does not hold.
- * `hardening.test.ts` imports every suite, so they share this module and one total.
+ * Counting generated cases across the hardening suites (at least
+ * 100,000 generated cases in total across the suites in a run; docs/security.md, "Figures (one run,
+ * 2 cores)"). Every property goes through `checkProperty`, which runs it with fast-check, adds the
+ * number of cases actually generated to a per-suite tally, and fails with fast-check's report (seed
+ * and shrunk counterexample) when the property does not hold. `hardening.test.ts` imports every
+ * suite, so they share this module and one total.
  */
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';

@@ -1,10 +1,10 @@
 /**
  * One request to the worker in-process (as test/helpers/worker.ts `call` does, but taking any
  * Request, so hostile URLs and headers reach the worker unchanged), under a time limit, with
- * what the worker logged meanwhile; and the invariant every answer must keep (issue 6, item 1):
- * a valid answer, or a spec error — the right status for its code, the JSON envelope
- * `{"errors":[{code,message,detail}]}`, `Content-Type: application/json` — never an uncaught
- * exception, a 500, a stack trace, or a hang.
+ * what the worker logged meanwhile; and the invariant every answer must keep (docs/security.md,
+ * "Hostile input"): a valid answer, or a spec error — the right status for its code, the JSON
+ * envelope `{"errors":[{code,message,detail}]}`, `Content-Type: application/json` — never an
+ * uncaught exception, a 500, a stack trace, or a hang.
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';

@@ -1,5 +1,5 @@
 /**
- * The hardening suites (issue 6; docs/security.md maps each threat to its test). One test file
+ * The hardening suites (docs/security.md maps each threat to its test). One test file
  * imports them all so that they share one case counter: the last test sums the cases fast-check
  * generated across the suites, logs them, and asserts the run reached 100,000.
  */

@@ -1,7 +1,7 @@
 /**
- * Generators of index and manifest JSON as origins and admins could send it (issue 6, item 1):
- * valid, of wrong types, with duplicate or missing platforms, malformed, truncated, deeply
- * nested, not UTF-8, with duplicate keys, or huge.
+ * Generators of index and manifest JSON as origins and admins could send it (docs/security.md,
+ * "Hostile input"): valid, of wrong types, with duplicate or missing platforms, malformed,
+ * truncated, deeply nested, not UTF-8, with duplicate keys, or huge.
  */
 import fc from 'fast-check';
 import { DOCKER_MANIFEST_LIST_MEDIA_TYPE, OCI_INDEX_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE } from '../../src/oci/mediaTypes';

@@ -1,9 +1,9 @@
 /**
- * Index and manifest JSON as an admin (or an origin) could store it (issue 6, item 1):
- * malformed, huge, deeply nested, of wrong types, with duplicate or missing platforms. Each case
- * is put through the admin API with ADMIN_TOKEN, then asked for through every read route:
- * stored bytes come back unchanged, the platform chosen is the one the pure selector chooses,
- * and everything else is a spec error.
+ * Index and manifest JSON as an admin (or an origin) could store it (docs/security.md, "Hostile
+ * input"): malformed, huge, deeply nested, of wrong types, with duplicate or missing platforms.
+ * Each case is put through the admin API with ADMIN_TOKEN, then asked for through every read route:
+ * stored bytes come back unchanged, the platform chosen is the one the pure selector chooses, and
+ * everything else is a spec error.
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 /**
- * Checks that SVG badges and HTML pages carry no markup from their data (issue 6, item 4,
- * "every user-controlled string escaped in SVG and HTML"): no event-handler attributes, no
- * `javascript:` links, no element that loads or runs anything beyond the page's own constant
- * script, and none of the strings a test injected appearing unescaped.
+ * Checks that SVG badges and HTML pages carry no markup from their data (docs/security.md,
+ * "Browsers: badges and the image page": every user-controlled string escaped in SVG and HTML): no
+ * event-handler attributes, no `javascript:` links, no element that loads or runs anything beyond
+ * the page's own constant script, and none of the strings a test injected appearing unescaped.
  */
 import { expect } from 'vitest';
 import { PAGE_SCRIPT } from '../../src/page/pageAssets';

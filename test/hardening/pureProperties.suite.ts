@@ -1,7 +1,7 @@
 /**
- * Properties of the pure parsers every request goes through (issue 6, item 1): they never throw
- * anything but their one documented error, and what they accept round-trips through its
- * formatter. Cheap, so they carry most of the run's generated cases.
+ * Properties of the pure parsers every request goes through (docs/security.md, "Hostile input"):
+ * they never throw anything but their one documented error, and what they accept round-trips
+ * through its formatter. Cheap, so they carry most of the run's generated cases.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ function onlyThrows<T>(errorType: new (...args: never[]) => Error, body: () => T
   }
 }
 
-describe('parsePlatform and formatPlatform (platform-spec.md §2)', () => {
+describe('parsePlatform and formatPlatform (docs/platform-rules.md §2)', () => {
   it('parse(format(p)) gives back every platform the grammar can write', async () => {
     const platform = writablePlatform.map((p) => ({
       ...p,
@@ -86,7 +86,7 @@ describe('parsePlatform and formatPlatform (platform-spec.md §2)', () => {
     }), 10_000);
   }, TIMEOUT);
 
-  it('requestedPlatform (platform-spec.md §10) returns a normalized platform or throws InvalidPlatformError', async () => {
+  it('requestedPlatform (docs/platform-rules.md §10) returns a normalized platform or throws InvalidPlatformError', async () => {
     const input = fc.record({
       query: fc.option(platformSpec),
       match: fc.option(fc.oneof(fc.constant('strict'), hostileString)),
@@ -221,7 +221,7 @@ describe('parseManifest (image-spec image-index.md, manifest.md)', () => {
   }, TIMEOUT);
 });
 
-describe('choosing a child (platform-spec.md §7)', () => {
+describe('choosing a child (docs/platform-rules.md §7)', () => {
   it('selectManifest chooses the first of rankManifests, and only an image entry matching the request', async () => {
     await checkProperty(SUITE, fc.property(fc.oneof(validIndexJson, indexJson), platformSpec, fc.boolean(), (index, spec, strict) => {
       const request = onlyThrows(InvalidPlatformError, () => parsePlatform(spec));

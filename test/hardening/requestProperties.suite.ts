@@ -1,9 +1,9 @@
 /**
- * Whole requests with hostile parts (issue 6, item 1), through the worker in workerd: random
- * methods, paths, names, tags, digests, query strings, `Accept`, `User-Agent`, `X-Platform`,
- * `Host`, `Authorization`, bodies, oversized URLs and headers — against the demo image in KV, a
- * pull-through origin that fails in the ways an origin fails, and broken configurations. Every
- * answer must keep `expectSpecAnswer` (exchange.ts).
+ * Whole requests with hostile parts (docs/security.md, "Hostile input"), through the worker in
+ * workerd: random methods, paths, names, tags, digests, query strings, `Accept`, `User-Agent`,
+ * `X-Platform`, `Host`, `Authorization`, bodies, oversized URLs and headers — against the demo
+ * image in KV, a pull-through origin that fails in the ways an origin fails, and broken
+ * configurations. Every answer must keep `expectSpecAnswer` (exchange.ts).
  */
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';

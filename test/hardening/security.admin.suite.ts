@@ -1,8 +1,8 @@
 /**
- * The admin API (issue 6, item 4; design.md "Admin"): off without ADMIN_TOKEN, whatever a
- * request says; the bearer token compared in constant time (SHA-256 of both sides, then
- * `crypto.subtle.timingSafeEqual` on equal-length digests); neither the configured token nor a
- * token offered ever in a response or a log line.
+ * The admin API (docs/security.md, "The admin API"; docs/architecture.md, "The HTTP surface",
+ * admin): off without ADMIN_TOKEN, whatever a request says; the bearer token compared in constant
+ * time (SHA-256 of both sides, then `crypto.subtle.timingSafeEqual` on equal-length digests);
+ * neither the configured token nor a token offered ever in a response or a log line.
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';

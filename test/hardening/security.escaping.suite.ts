@@ -1,8 +1,8 @@
 /**
- * Badges and the image page with hostile data (issue 6, item 4): every user-controlled string —
- * the `label`, `color` and filter query options, and the os, architecture, variant and
- * os.version an index states — comes out escaped, under a restrictive Content-Security-Policy
- * and `X-Content-Type-Options: nosniff`, on answers and errors alike.
+ * Badges and the image page with hostile data (docs/security.md, "Browsers: badges and the image
+ * page"): every user-controlled string — the `label`, `color` and filter query options, and the os,
+ * architecture, variant and os.version an index states — comes out escaped, under a restrictive
+ * Content-Security-Policy and `X-Content-Type-Options: nosniff`, on answers and errors alike.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

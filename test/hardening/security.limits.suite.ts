@@ -1,7 +1,7 @@
 /**
- * Limits on what a request can make the worker read, hold, spend or send back (issue 6, item 4,
- * "limits on URL, header and body sizes"). Cloudflare's edge refuses URLs over 16 KB and
- * request headers over 128 KB in total before a worker runs (Workers platform limits); the
+ * Limits on what a request can make the worker read, hold, spend or send back (docs/security.md,
+ * "Hostile input": limits on URL, header and body sizes). Cloudflare's edge refuses URLs over 16 KB
+ * and request headers over 128 KB in total before a worker runs (Workers platform limits); the
  * worker itself bounds request bodies (4 MiB, streamed), names (255), tags (128), platform
  * specifiers (256), and how much of any of them an error repeats.
  */

@@ -1,10 +1,10 @@
 /**
- * Where the worker sends clients and what it tells them about its origins (issue 6, item 4):
- * blob redirects only to the configured BLOB_ORIGIN or to the target the configured origin
- * named (never one a request can steer); upstream credentials and tokens never in a response
- * body, header, redirect target or log line; private repositories as the configuration has
- * them; manifests by digest never served across repositories. The origin is the RegistryClient
- * over the fake registry of test/upstream (token and Basic auth, redirects, echoes).
+ * Where the worker sends clients and what it tells them about its origins (docs/security.md,
+ * "Redirects and credentials"): blob redirects only to the configured BLOB_ORIGIN or to the target
+ * the configured origin named (never one a request can steer); upstream credentials and tokens
+ * never in a response body, header, redirect target or log line; private repositories as the
+ * configuration has them; manifests by digest never served across repositories. The origin is the
+ * RegistryClient over the fake registry of test/upstream (token and Basic auth, redirects, echoes).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
  * Origin registries that require authentication, through the worker with UPSTREAM_CREDENTIALS
- * (issue 3, "a second registry requiring authentication (Basic, and a Bearer token server you
- * write for the test) works through the worker, and wrong credentials give a clear 401/403").
+ * (a second registry requiring authentication, Basic and a Bearer token server written for the
+ * test, works through the worker, and wrong credentials give a clear 401/403).
  *
  * One worker, several names for the same two registries, each with its own credentials:
  *

@@ -1,7 +1,8 @@
 /**
- * Origin faults (issue 6, item 2): the worker under workerd (Miniflare) pulls through from a
- * real docker-registry with a FaultProxy (scripts/lib/faultProxy.ts) in between, and a second
- * one in front of the registry's token server. For each fault:
+ * Origin faults (docs/security.md, "Availability", "Integrity"): the worker under workerd
+ * (Miniflare) pulls through from a real docker-registry with a FaultProxy
+ * (scripts/lib/faultProxy.ts) in between, and a second one in front of the registry's token server.
+ * For each fault:
  *
  * - a tag not cached gets a clear JSON error — 502 BAD_GATEWAY for an answer refused (digest
  *   mismatch, truncated or invalid manifest, over 4 MiB, a redirect it will not follow), 503

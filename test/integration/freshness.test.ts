@@ -1,5 +1,6 @@
 /**
- * Freshness against a real origin (issue 3, "Tests, in CI, with real components"):
+ * Freshness against a real origin (docs/architecture.md, "A tag's source and its freshness"; real
+ * components, in CI):
  *
  * - N pulls of a hot tag within TAG_TTL cause at most one upstream manifest GET — counted in
  *   the registry's own access log, in `X-Edge-Cost` and in `GET /admin/metrics`;

@@ -1,7 +1,8 @@
 /**
- * Load (issue 6, item 3): many concurrent clients (Node `fetch`, one loop each) against the
- * worker under workerd (Miniflare, no wrangler proxy: toolchain.md), pulling through from a real
- * docker-registry behind a pass-through FaultProxy that counts every origin request:
+ * Load (docs/security.md, "Availability"): many concurrent clients (Node `fetch`, one loop each)
+ * against the worker under workerd (Miniflare, no wrangler proxy: docs/toolchain.md), pulling
+ * through from a real docker-registry behind a pass-through FaultProxy that counts every origin
+ * request:
  *
  * - a thundering herd — 100 clients asking for the same cold tag at once, for 10 tags — makes
  *   exactly one origin GET per tag, and one per child manifest by digest;

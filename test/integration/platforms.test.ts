@@ -1,7 +1,7 @@
 /**
- * Real registry clients pulling through the worker (issue 3, "Tests, in CI, with real
- * components"): the worker in front of a docker-registry holding a 10-platform image with
- * attestations, as an OCI index (`1.0`) and as a Docker manifest list (`1.0-docker`).
+ * Real registry clients pulling through the worker (real components, in CI;
+ * docs/platform-rules.md): the worker in front of a docker-registry holding a 10-platform image
+ * with attestations, as an OCI index (`1.0`) and as a Docker manifest list (`1.0-docker`).
  *
  * - skopeo, one platform at a time (`--override-os/--override-arch/--override-variant`), copies
  *   the same manifest through the worker as straight from the registry, blobs included;

@@ -1,4 +1,4 @@
-// platform-spec.md §4: containerd's Only / OnlyStrict expansion of a request.
+// docs/platform-rules.md §4: containerd's Only / OnlyStrict expansion of a request.
 import { describe, expect, it } from 'vitest';
 import { formatPlatform } from '../../src/platform/formatPlatform';
 import { platformLadder } from '../../src/platform/ladder';

@@ -1,4 +1,4 @@
-// platform-spec.md §4–§5 and §8 M1–M8, P3: one request against one entry platform.
+// docs/platform-rules.md §4–§5 and §8 M1–M8, P3: one request against one entry platform.
 import { describe, expect, it } from 'vitest';
 import { matchesPlatform } from '../../src/platform/matchPlatform';
 import { parsePlatform } from '../../src/platform/parsePlatform';

@@ -1,4 +1,4 @@
-// platform-spec.md §1 and §8 N1–N2: the alias table, and conversion to and from OCI objects.
+// docs/platform-rules.md §1 and §8 N1–N2: the alias table, and conversion to and from OCI objects.
 import { describe, expect, it } from 'vitest';
 import { normalizePlatform } from '../../src/platform/normalizePlatform';
 import { fromOciPlatform, toOciPlatform } from '../../src/platform/ociPlatform';

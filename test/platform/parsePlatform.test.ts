@@ -1,4 +1,4 @@
-// platform-spec.md §1–§3, §8 P1–P11: the specifier grammar, its inverse, and one-part defaults.
+// docs/platform-rules.md §1–§3, §8 P1–P11: the specifier grammar, its inverse, and one-part defaults.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidPlatformError } from '../../src/platform/errors';

@@ -1,4 +1,4 @@
-// platform-spec.md §10: where the platform of a request comes from, highest first.
+// docs/platform-rules.md §10: where the platform of a request comes from, highest first.
 import { describe, expect, it } from 'vitest';
 import { InvalidPlatformError } from '../../src/platform/errors';
 import type { Platform } from '../../src/platform/Platform';

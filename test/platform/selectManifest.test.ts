@@ -1,4 +1,4 @@
-// platform-spec.md §3, §6, §7 and §8 S1–S20: choosing one entry of an index.
+// docs/platform-rules.md §3, §6, §7 and §8 S1–S20: choosing one entry of an index.
 import { describe, expect, it } from 'vitest';
 import { listPlatforms } from '../../src/platform/listPlatforms';
 import { parsePlatform } from '../../src/platform/parsePlatform';

@@ -1,4 +1,4 @@
-// platform-spec.md §10 source 4: the Docker daemon's User-Agent and browser client hints.
+// docs/platform-rules.md §10 source 4: the Docker daemon's User-Agent and browser client hints.
 import { describe, expect, it } from 'vitest';
 import { platformFromClientHints } from '../../src/platform/clientHints';
 import type { Platform } from '../../src/platform/Platform';

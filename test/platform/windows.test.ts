@@ -1,4 +1,4 @@
-// platform-spec.md §6 and §8 W1–W6: Windows os.version compatibility.
+// docs/platform-rules.md §6 and §8 W1–W6: Windows os.version compatibility.
 import { describe, expect, it } from 'vitest';
 import { matchesPlatform } from '../../src/platform/matchPlatform';
 import { parsePlatform } from '../../src/platform/parsePlatform';

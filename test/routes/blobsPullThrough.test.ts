@@ -1,7 +1,7 @@
 /**
- * Blobs in pull-through mode (issue 3, item 5): without BLOB_ORIGIN, the origin's redirect is
- * handed on as a 307 (never with credentials in it), or its body streamed through with its
- * headers and status, never buffered. BLOB_ORIGIN, where set, still wins.
+ * Blobs in pull-through mode (docs/architecture.md, "The HTTP surface"): without BLOB_ORIGIN, the
+ * origin's redirect is handed on as a 307 (never with credentials in it), or its body streamed
+ * through with its headers and status, never buffered. BLOB_ORIGIN, where set, still wins.
  */
 import { describe, expect, it } from 'vitest';
 import { errorOf } from '../helpers/worker';

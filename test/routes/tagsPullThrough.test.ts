@@ -1,6 +1,6 @@
 /**
- * `tags/list` in pull-through mode (issue 3, item 2): the origin's list, sorted, cached in KV
- * for 60 s, answered stale while the origin fails.
+ * `tags/list` in pull-through mode (docs/architecture.md, "Keys and lifetimes"): the origin's list,
+ * sorted, cached in KV for 60 s, answered stale while the origin fails.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildMultiPlatformImage, parsePlatformSpec, type BuiltImage } from '../../scripts/lib/ociLayout';

@@ -13,7 +13,7 @@ export const ACCEPT_ALL = [
 export const sha256 = (bytes: ArrayBuffer | Uint8Array): string =>
   `sha256:${createHash('sha256').update(new Uint8Array(bytes)).digest('hex')}`;
 
-/** The worker's platform specifier (platform-spec.md §2): `windows(10.0.20348.2966)/amd64`, `linux/arm/v7`. */
+/** The worker's platform specifier (docs/platform-rules.md §2): `windows(10.0.20348.2966)/amd64`, `linux/arm/v7`. */
 export function platformSpecifier(p: ImagePlatform): string {
   const os = p.osVersion ? `${p.os}(${p.osVersion})` : p.os;
   return [os, p.architecture, p.variant].filter(Boolean).join('/');
