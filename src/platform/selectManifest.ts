@@ -4,7 +4,7 @@
  *
  * Candidates are the selectable entries (§3) that match some ladder step, plus entries with no
  * platform. They rank, best first, by: no-platform last; earlier ladder step; more os.features;
- * for Windows, newest compatible os.version; index order. A chosen entry that is itself an index
+ * for Windows, when the request names an os.version, newest compatible os.version; index order. A chosen entry that is itself an index
  * is the caller's to resolve (recursively) — this module does no I/O.
  */
 import { entryPlatform, isImageEntry, type SelectableEntry } from './listPlatforms';
@@ -83,7 +83,9 @@ function toCandidate(
     exact: step === 0,
     step,
     featureCount: platform.osFeatures?.length ?? 0,
-    windowsVersion: matcher.windows ? parseWindowsVersion(platform.osVersion) : undefined,
+    // Newest compatible build first only when the request names an os.version (a Windows node);
+    // without one, Windows entries keep index order like every other platform (§6).
+    windowsVersion: matcher.windowsVersion ? parseWindowsVersion(platform.osVersion) : undefined,
   };
 }
 

@@ -44,18 +44,16 @@ export function parseWindowsVersion(osVersion: string | undefined): WindowsVersi
 /**
  * Whether a host (the request) of version `host` can run a container built for `container`.
  * major.minor must be equal; below 20348 the builds must be equal; from 20348 on the container
- * build must lie between the floor (the LTSC before the newest LTSC ≤ host, or 20348) and the host.
+ * build must lie between the floor — the largest LTSC build strictly below the host's, or 20348
+ * when there is none — and the host (containerd's `checkWindowsHostAndContainerCompat`): 26100
+ * runs 20348–26100, 26200 only 26100–26200.
  */
 export function windowsBuildsCompatible(host: WindowsVersion, container: WindowsVersion): boolean {
   if (host.major !== container.major || host.minor !== container.minor) return false;
   const first = LTSC_BUILDS[0] ?? 0;
   if (host.build < first) return host.build === container.build;
-  // Index of the newest LTSC ≤ host; the floor is the LTSC before it (or the first LTSC).
-  let newest = 0;
-  for (let i = 1; i < LTSC_BUILDS.length; i++) {
-    if ((LTSC_BUILDS[i] ?? Infinity) <= host.build) newest = i;
-  }
-  const floor = LTSC_BUILDS[Math.max(0, newest - 1)] ?? first;
+  let floor = first;
+  for (const ltsc of LTSC_BUILDS) if (ltsc < host.build) floor = ltsc;
   return floor <= container.build && container.build <= host.build;
 }
 

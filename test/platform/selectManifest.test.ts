@@ -81,6 +81,18 @@ const spec: SelectRow[] = [
     chosen: 'windows(10.0.26100.2894)/amd64',
   },
   {
+    name: 'S21 Windows without an os.version asked keeps index order',
+    request: 'windows/amd64',
+    entries: [entry('windows(10.0.17763.6532)/amd64'), entry('windows(10.0.20348.2849)/amd64')],
+    chosen: 'windows(10.0.17763.6532)/amd64',
+  },
+  {
+    name: 'S22 26200 takes 26100: 20348 is below its floor',
+    request: 'windows(10.0.26200)/amd64',
+    entries: [entry('windows(10.0.20348.2849)/amd64'), entry('windows(10.0.26100.2894)/amd64')],
+    chosen: 'windows(10.0.26100.2894)/amd64',
+  },
+  {
     name: 'S17 aliases are equal: the first in index order wins',
     request: 'linux/arm64',
     entries: [entry('aarch64', { os: 'linux', architecture: 'aarch64' }), entry('linux/arm64/v8')],
@@ -187,10 +199,10 @@ const more: SelectRow[] = [
     chosen: 'no-platform',
   },
   {
-    name: 'Windows without os.version takes the newest build, not the first',
+    name: 'Windows without os.version takes the first build in index order, not the newest',
     request: 'windows/amd64',
     entries: [entry('windows(10.0.17763.5830)/amd64'), entry('windows(10.0.26100.2894)/amd64'), entry('windows(10.0.20348.2340)/amd64')],
-    chosen: 'windows(10.0.26100.2894)/amd64',
+    chosen: 'windows(10.0.17763.5830)/amd64',
   },
   {
     name: 'Windows compares builds numerically and then the revision',
@@ -199,8 +211,14 @@ const more: SelectRow[] = [
     chosen: 'windows(10.0.20348.1000)/amd64',
   },
   {
-    name: 'Windows prefers an entry with a build over one without',
+    name: 'Windows without an os.version asked: an entry without a build is as good as one with (index order)',
     request: 'windows/amd64',
+    entries: [entry('windows/amd64'), entry('windows(10.0.17763)/amd64')],
+    chosen: 'windows/amd64',
+  },
+  {
+    name: 'Windows with an os.version asked prefers an entry with a build over one without',
+    request: 'windows(10.0.17763)/amd64',
     entries: [entry('windows/amd64'), entry('windows(10.0.17763)/amd64')],
     chosen: 'windows(10.0.17763)/amd64',
   },
@@ -280,10 +298,12 @@ describe('rankManifests(entries, request)', () => {
     expect(ranked).toStrictEqual(['linux/arm64/v8', 'linux/aarch64', 'linux(+x)/arm/v7', 'linux/arm/v7', 'linux/arm/v5', 'no-platform']);
   });
 
-  it('orders Windows builds newest first', () => {
+  it('orders Windows builds newest first when the request names an os.version, in index order when not', () => {
     const entries = [entry('windows(10.0.20348.1)/amd64'), entry('windows(10.0.26100.1)/amd64'), entry('windows(10.0.22621.1)/amd64')];
     const ranked = rankManifests(entries, parsePlatform('windows(10.0.26100)/amd64')).map((s) => s.entry.digest);
     expect(ranked).toStrictEqual(['windows(10.0.26100.1)/amd64', 'windows(10.0.22621.1)/amd64', 'windows(10.0.20348.1)/amd64']);
+    const unversioned = rankManifests(entries, parsePlatform('windows/amd64')).map((s) => s.entry.digest);
+    expect(unversioned).toStrictEqual(['windows(10.0.20348.1)/amd64', 'windows(10.0.26100.1)/amd64', 'windows(10.0.22621.1)/amd64']);
   });
 });
 
@@ -354,14 +374,6 @@ describe('where other tools differ (§9)', () => {
       entries: [entry('linux/amd64/v2')],
       chosen: undefined,
       theirs: 'linux/amd64/v2',
-    },
-    {
-      tool: 'crane',
-      name: 'first match in index order, not the newest Windows build',
-      request: 'windows/amd64',
-      entries: [entry('windows(10.0.17763.5830)/amd64'), entry('windows(10.0.20348.2340)/amd64')],
-      chosen: 'windows(10.0.20348.2340)/amd64',
-      theirs: 'windows(10.0.17763.5830)/amd64',
     },
     {
       tool: 'regclient',

@@ -19,8 +19,10 @@ describe('matchesPlatform for Windows builds', () => {
     { name: 'W3 26100 runs ltsc2022', request: '10.0.26100',
       matches: { true: ['10.0.20348', '10.0.26100.2894'], false: ['10.0.17763', '10.0.26200'] } },
     { name: 'W4 26100 runs 22621', request: '10.0.26100', matches: { true: ['10.0.22621'], false: [] } },
-    { name: 'W5 26200 still runs ltsc2022', request: '10.0.26200',
-      matches: { true: ['10.0.20348', '10.0.26100'], false: ['10.0.17763', '10.0.26201'] } },
+    { name: 'W5 26200 runs 26100, not ltsc2022 (the floor is the largest LTSC strictly below the host)', request: '10.0.26200',
+      matches: { true: ['10.0.26100', '10.0.26200'], false: ['10.0.20348', '10.0.17763', '10.0.26201'] } },
+    { name: 'W7 26100 runs ltsc2022, 25398 and itself', request: '10.0.26100',
+      matches: { true: ['10.0.20348', '10.0.25398', '10.0.26100'], false: [] } },
     { name: 'W6 an entry without os.version matches any request', request: '99.99.99.99',
       matches: { true: [undefined], false: ['10.0.20348'] } },
     { name: 'a request without os.version matches any build', request: undefined,
@@ -58,7 +60,7 @@ describe('windowsBuildsCompatible(host, container)', () => {
     [17763, 17763, true], [17763, 20348, false], [20348, 17763, false], [20348, 20348, true],
     [22621, 17763, false], [22621, 20348, true], [25398, 17763, false], [25398, 20348, true],
     [26100, 20348, true], [20348, 26100, false], [20348, 22621, false], [26100, 22621, true],
-    [26200, 26100, true], [26200, 20348, true], [26200, 26300, false], [14393, 14393, true], [14393, 17763, false],
+    [26200, 26100, true], [26200, 20348, false], [26200, 26300, false], [26100, 25398, true], [20348, 20348, true], [14393, 14393, true], [14393, 17763, false],
   ];
   for (const [host, container, runs] of rows) {
     it(`host ${host} ${runs ? 'runs' : 'does not run'} ${container}`, () => {
