@@ -31,8 +31,18 @@ export function spawnWrangler(args: string[]): ChildProcess {
   return spawn(projectNode(), [WRANGLER, ...args], { cwd: PROJECT_ROOT, stdio: 'inherit', env: wranglerEnv() });
 }
 
+/**
+ * No internet unless asked: no metrics, and no `Request.cf` lookup at workers.cloudflare.com —
+ * miniflare's documented `CLOUDFLARE_CF_FETCH_ENABLED=false` (Cloudflare's "System environment
+ * variables") gives the worker miniflare's built-in placeholder `request.cf` instead.
+ */
 function wranglerEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' };
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false',
+    CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? 'false',
+    CI: process.env.CI ?? '',
+  };
 }
 
 export function fail(message: string): never {
