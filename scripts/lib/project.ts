@@ -26,9 +26,19 @@ export function runWrangler(args: string[]): string {
   return result.stdout;
 }
 
-/** Starts `wrangler …` as a child process sharing our terminal. */
+/**
+ * Starts `wrangler …` as a child process printing to our terminal, in a process group of its own
+ * (`detached`): wrangler starts node, esbuild and workerd processes, and `process.kill(-pid)`
+ * reaches them all. It reads nothing from the terminal (stdin is /dev/null), so a background
+ * group is fine; the caller forwards Ctrl-C, which the terminal sends only to our group.
+ */
 export function spawnWrangler(args: string[]): ChildProcess {
-  return spawn(projectNode(), [WRANGLER, ...args], { cwd: PROJECT_ROOT, stdio: 'inherit', env: wranglerEnv() });
+  return spawn(projectNode(), [WRANGLER, ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: wranglerEnv(),
+    detached: true,
+  });
 }
 
 /**
