@@ -26,13 +26,33 @@ export function runWrangler(args: string[]): string {
   return result.stdout;
 }
 
-/** Starts `wrangler …` as a child process sharing our terminal. */
+/**
+ * Starts `wrangler …` as a child process printing to our terminal, in a process group of its own
+ * (`detached`): wrangler starts node, esbuild and workerd processes, and `process.kill(-pid)`
+ * reaches them all. It reads nothing from the terminal (stdin is /dev/null), so a background
+ * group is fine; the caller forwards Ctrl-C, which the terminal sends only to our group.
+ */
 export function spawnWrangler(args: string[]): ChildProcess {
-  return spawn(projectNode(), [WRANGLER, ...args], { cwd: PROJECT_ROOT, stdio: 'inherit', env: wranglerEnv() });
+  return spawn(projectNode(), [WRANGLER, ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: wranglerEnv(),
+    detached: true,
+  });
 }
 
+/**
+ * No internet unless asked: no metrics, and no `Request.cf` lookup at workers.cloudflare.com —
+ * miniflare's documented `CLOUDFLARE_CF_FETCH_ENABLED=false` (Cloudflare's "System environment
+ * variables") gives the worker miniflare's built-in placeholder `request.cf` instead.
+ */
 function wranglerEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' };
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false',
+    CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? 'false',
+    CI: process.env.CI ?? '',
+  };
 }
 
 export function fail(message: string): never {
