@@ -62,6 +62,21 @@ export interface ParseNameOptions {
  * // → { registry: 'docker.io', repository: 'library/golang', name: 'golang' }
  */
 export function parseImageName(path: string, opts: ParseNameOptions): ImageName {
+  // Clients name the same few repositories again and again: each valid name's parse is kept
+  // (frozen), at most PARSED_NAMES_MAX of them, each key at most a registry and MAX_NAME_LENGTH.
+  const key = `${opts.defaultRegistry}\n${path}`;
+  const kept = parsedNames.get(key);
+  if (kept) return kept;
+  const image = Object.freeze(parseName(path, opts));
+  if (parsedNames.size >= PARSED_NAMES_MAX) parsedNames.clear();
+  parsedNames.set(key, image);
+  return image;
+}
+
+const PARSED_NAMES_MAX = 256;
+const parsedNames = new Map<string, ImageName>();
+
+function parseName(path: string, opts: ParseNameOptions): ImageName {
   if (path.length > MAX_NAME_LENGTH) {
     throw new RegistryError(
       'NAME_INVALID',

@@ -67,22 +67,29 @@ export interface PlatformRequestOptions {
  * // → { platform: { os: 'linux', architecture: 'arm64' }, source: 'query', strict: true, explicit: true }
  */
 export function requestedPlatform(input: PlatformRequestInput, options: PlatformRequestOptions): RequestedPlatform {
+  // Each input is read once, and only when the sources before it named nothing: a caller may
+  // pass getters that read request headers lazily.
   const strict = isStrict(input.match);
-  if (given(input.query)) return result(parseRequested(input.query, options.defaults, 'platform'), 'query', strict, true);
-  if (given(input.header)) {
-    return result(parseRequested(input.header, options.defaults, 'X-Platform header'), 'header', strict, true);
+  const query = input.query;
+  if (given(query)) return result(parseRequested(query, options.defaults, 'platform'), 'query', strict, true);
+  const header = input.header;
+  if (given(header)) {
+    return result(parseRequested(header, options.defaults, 'X-Platform header'), 'header', strict, true);
   }
-  if (given(input.host)) {
-    const name = hostName(input.host);
+  const host = input.host;
+  if (given(host)) {
+    const name = hostName(host);
     const spec = Object.hasOwn(options.hosts, name) ? options.hosts[name] : undefined;
     if (spec !== undefined) {
       return result(parseAs(spec, options.defaults, `platform pinned for host ${JSON.stringify(name)}`), 'host', strict, true);
     }
   }
   if (input.mayInfer) {
-    const fromAgent = given(input.userAgent) ? platformFromUserAgent(input.userAgent) : undefined;
+    const userAgent = input.userAgent;
+    const fromAgent = given(userAgent) ? platformFromUserAgent(userAgent) : undefined;
     if (fromAgent !== undefined) return result(fromAgent, 'user-agent', strict, false);
-    const fromHints = input.hints === undefined ? undefined : platformFromClientHints(input.hints);
+    const hints = input.hints;
+    const fromHints = hints === undefined ? undefined : platformFromClientHints(hints);
     if (fromHints !== undefined) return result(fromHints, 'client-hints', strict, false);
   }
   return result(options.defaults, 'default', strict, false);

@@ -62,7 +62,7 @@ function acceptsIndex(accept: string | null, mediaType: string): boolean {
 
 interface ResponseOptions {
   cacheControl: string;
-  vary?: string[];
+  vary?: string;
   /** How the tag (or, by digest, the manifest) was answered; a child by digest follows its tag. */
   cache?: CacheInfo;
   resolved?: { resolution: Resolution; source: string };
@@ -80,7 +80,7 @@ function manifestResponse(request: Request, served: Served, options: ResponseOpt
     'X-Content-Type-Options': 'nosniff',
     ...cacheStatusHeaders(options.cache),
   };
-  if (options.vary) headers.Vary = options.vary.join(', ');
+  if (options.vary) headers.Vary = options.vary;
   const resolved = options.resolved;
   if (resolved) {
     if (resolved.resolution.platform) headers['X-Resolved-Platform'] = formatPlatform(resolved.resolution.platform);

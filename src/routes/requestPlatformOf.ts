@@ -7,17 +7,27 @@ import { requestedPlatform, type RequestedPlatform } from '../platform/requestPl
 
 export function requestPlatformOf(request: Request, url: URL, config: Config, mayInfer: boolean): RequestedPlatform {
   const h = request.headers;
+  const query = url.searchParams;
+  // Getters: each header is read only if the sources before it named no platform.
   return requestedPlatform(
     {
-      query: url.searchParams.get('platform'),
-      match: url.searchParams.get('match'),
-      header: h.get('X-Platform'),
-      host: url.hostname,
-      userAgent: h.get('User-Agent'),
-      hints: {
-        platform: h.get('Sec-CH-UA-Platform'),
-        arch: h.get('Sec-CH-UA-Arch'),
-        bitness: h.get('Sec-CH-UA-Bitness'),
+      get query() {
+        return query.get('platform');
+      },
+      get match() {
+        return query.get('match');
+      },
+      get header() {
+        return h.get('X-Platform');
+      },
+      get host() {
+        return url.hostname;
+      },
+      get userAgent() {
+        return h.get('User-Agent');
+      },
+      get hints() {
+        return { platform: h.get('Sec-CH-UA-Platform'), arch: h.get('Sec-CH-UA-Arch'), bitness: h.get('Sec-CH-UA-Bitness') };
       },
       mayInfer,
     },
@@ -25,9 +35,10 @@ export function requestPlatformOf(request: Request, url: URL, config: Config, ma
   );
 }
 
-/** The request headers a platform-dependent response varies on. */
-export function platformVary(inferred: boolean): string[] {
-  const vary = ['Accept', 'X-Platform'];
-  if (inferred) vary.push('User-Agent', 'Sec-CH-UA-Platform', 'Sec-CH-UA-Arch', 'Sec-CH-UA-Bitness');
-  return vary;
+/** The `Vary` of a platform-dependent response: the request headers it depends on. */
+export function platformVary(inferred: boolean): string {
+  return inferred ? VARY_INFERRED : VARY_NAMED;
 }
+
+const VARY_NAMED = 'Accept, X-Platform';
+const VARY_INFERRED = `${VARY_NAMED}, User-Agent, Sec-CH-UA-Platform, Sec-CH-UA-Arch, Sec-CH-UA-Bitness`;

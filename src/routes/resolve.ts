@@ -18,7 +18,7 @@ export async function resolve(request: Request, reference: string, context: Requ
   const requested = requestPlatformOf(request, url, config, true);
   const top = await loadReference(images, ref);
   const resolution = await resolvePlatform(images, ref, top, requested);
-  const headers = { Vary: platformVary(true).join(', '), 'Cache-Control': 'no-cache' };
+  const headers = { Vary: platformVary(true), 'Cache-Control': 'no-cache' };
   const chosen = resolution.manifest.manifest;
   if (wantsText(request)) return textResponse(`${chosen.digest}\n`, { headers });
 

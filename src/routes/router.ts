@@ -82,7 +82,10 @@ const table = Router<Routed, Args>({ catch: (err, routed) => errorResponse(err, 
  */
 export const router = {
   fetch(request: Request, context: RequestContext): Promise<Response> {
-    const answer: Promise<Response> = table.fetch({ method: request.method, url: request.url, request, params: {} }, context);
+    // itty-router parses the URL again and copies its query: given the path alone (routes read the
+    // query from context.url), that is the least work.
+    const url = `http://route${context.url.pathname}`;
+    const answer: Promise<Response> = table.fetch({ method: request.method, url, request, params: {} }, context);
     return request.method === 'HEAD' ? answer.then(stripBody) : answer;
   },
 };

@@ -100,6 +100,15 @@ describe('parseReference(ref, { defaultRegistry })', () => {
 });
 
 describe('parseImageName(path, { defaultRegistry })', () => {
+  it('gives the same frozen answer to a name asked again, per default registry, and refuses a bad one every time', () => {
+    const first = parseImageName('kv-only.bench.test/team/app', hub);
+    expect(parseImageName('kv-only.bench.test/team/app', hub)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(parseImageName('team/app', hub)).toEqual({ registry: 'docker.io', repository: 'team/app', name: 'team/app' });
+    expect(parseImageName('team/app', { defaultRegistry: 'ghcr.io' })).toEqual({ registry: 'ghcr.io', repository: 'team/app', name: 'team/app' });
+    for (let i = 0; i < 2; i++) expect(registryErrorOf(() => parseImageName('Team/App', hub)).code).toBe('NAME_INVALID');
+  });
+
   it('takes no tag: a colon after the last slash is part of the name', () => {
     expect(registryErrorOf(() => parseImageName('golang:1.23', hub))).toEqual({
       code: 'NAME_INVALID',
