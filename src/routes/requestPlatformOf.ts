@@ -7,27 +7,17 @@ import { requestedPlatform, type RequestedPlatform } from '../platform/requestPl
 
 export function requestPlatformOf(request: Request, url: URL, config: Config, mayInfer: boolean): RequestedPlatform {
   const h = request.headers;
-  const query = url.searchParams;
-  // Getters: each header is read only if the sources before it named no platform.
   return requestedPlatform(
     {
-      get query() {
-        return query.get('platform');
-      },
-      get match() {
-        return query.get('match');
-      },
-      get header() {
-        return h.get('X-Platform');
-      },
-      get host() {
-        return url.hostname;
-      },
-      get userAgent() {
-        return h.get('User-Agent');
-      },
-      get hints() {
-        return { platform: h.get('Sec-CH-UA-Platform'), arch: h.get('Sec-CH-UA-Arch'), bitness: h.get('Sec-CH-UA-Bitness') };
+      query: url.searchParams.get('platform'),
+      match: url.searchParams.get('match'),
+      header: h.get('X-Platform'),
+      host: url.hostname,
+      userAgent: h.get('User-Agent'),
+      hints: {
+        platform: h.get('Sec-CH-UA-Platform'),
+        arch: h.get('Sec-CH-UA-Arch'),
+        bitness: h.get('Sec-CH-UA-Bitness'),
       },
       mayInfer,
     },
