@@ -40,12 +40,11 @@ const READ = new Set(['GET', 'HEAD']);
 const to = (handler: Handler) => (routed: Routed, context: RequestContext) =>
   handler(routed.request, context, (key) => routed.params[key] ?? '');
 
-/** The same for a registry path, which allows GET and HEAD only: anything else is 405 UNSUPPORTED. */
+/** The same for a path that allows GET and HEAD only (the registry, the read APIs): anything else is 405 UNSUPPORTED. */
 const read = (handler: Handler) => (routed: Routed, context: RequestContext) => {
   if (!READ.has(routed.method)) {
-    throw new RegistryError('UNSUPPORTED', `${routed.method} is not supported: this registry is read-only`, null, {
-      Allow: 'GET, HEAD',
-    });
+    const what = context.url.pathname.startsWith('/v2') ? 'this registry is read-only' : `${context.url.pathname} answers GET and HEAD only`;
+    throw new RegistryError('UNSUPPORTED', `${routed.method} is not supported: ${what}`, null, { Allow: 'GET, HEAD' });
   }
   return handler(routed.request, context, (key) => routed.params[key] ?? '');
 };
@@ -57,23 +56,25 @@ const notFound: Handler = (request, { url }) => {
 
 const table = Router<Routed, Args>({ catch: (err, routed) => errorResponse(err, routed.method) })
   .all('/v2/:name+/manifests/:reference', read((r, c, p) => getManifest(r, p('name'), p('reference'), c)))
-  .get('/resolve/:ref+', to((r, c, p) => resolve(r, p('ref'), c)))
+  .all('/resolve/:ref+', read((r, c, p) => resolve(r, p('ref'), c)))
   .all('/v2/:name+/blobs/:digest', read((r, c, p) => getBlob(r, p('name'), p('digest'), c)))
-  .get('/platforms/:ref+', to((r, c, p) => listPlatformsRoute(r, p('ref'), c)))
+  .all('/platforms/:ref+', read((r, c, p) => listPlatformsRoute(r, p('ref'), c)))
   .all('/badge/:ref+/shields.json', read((r, c, p) => badgeJsonRoute(r, p('ref'), c)))
   .all('/badge/:ref+', read((r, c, p) => badgeSvgRoute(r, p('ref'), c)))
   .all('/v2/:name+/tags/list', read((r, c, p) => listTags(r, p('name'), c)))
   .all('/v2', read((r, c) => versionCheck(r, c)))
   .all('/v2/*', read(notFound))
   .all('/image/:ref+', read((r, c, p) => imagePageRoute(r, p('ref'), c)))
+  // POST /token stays 404: OAuth2 clients then fall back to GET, as the token specification has them.
   .get('/token', to((r, c) => tokenRoute(r, c)))
-  .get('/favicon.svg', to((r) => faviconRoute(r)))
+  .head('/token', to((r, c) => tokenRoute(r, c)))
+  .all('/favicon.svg', read((r) => faviconRoute(r)))
   .put('/admin/tags/:ref+', to((r, c, p) => putTag(r, p('ref'), c)))
   .put('/admin/manifests/:ref+', to((r, c, p) => putManifestByDigest(r, p('ref'), c)))
   .delete('/admin/tags/:ref+', to((r, c, p) => deleteTag(r, p('ref'), c)))
   .post('/admin/refresh/:ref+', to((r, c, p) => refreshTag(r, p('ref'), c)))
   .get('/admin/metrics', to((r, c) => adminMetrics(r, c)))
-  .get('/', () => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>', '/badge/<name>:<tag>.svg', '/badge/<name>:<tag>/shields.json', '/image/<name>:<tag>', '/token'] }))
+  .all('/', read(() => jsonResponse({ name: 'platform-edge-resolver', docs: 'see README.md', endpoints: ['/v2/', '/resolve/<name>:<tag>', '/platforms/<name>:<tag>', '/badge/<name>:<tag>.svg', '/badge/<name>:<tag>/shields.json', '/image/<name>:<tag>', '/token'] })))
   .all('*', to(notFound));
 
 /**

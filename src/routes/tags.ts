@@ -29,7 +29,10 @@ export async function listTags(request: Request, name: string, context: RequestC
   const tags = n === undefined ? after : after.slice(0, n);
   const lastTag = tags.at(-1);
   if (n !== undefined && lastTag !== undefined && after.length > tags.length) {
-    headers.Link = `<${url.pathname}?n=${n}&last=${encodeURIComponent(lastTag)}>; rel="next"`;
+    // containerd's `ns` names the registry: the next page must name it too.
+    const ns = url.searchParams.get('ns');
+    const registry = ns === null ? '' : `ns=${encodeURIComponent(ns)}&`;
+    headers.Link = `<${url.pathname}?${registry}n=${n}&last=${encodeURIComponent(lastTag)}>; rel="next"`;
   }
   return jsonResponse({ name: image.name, tags }, { headers });
 }

@@ -47,6 +47,31 @@ describe('errors, each with its code and status', () => {
     expect(error.message).not.toMatch(/\bat .*\.(ts|js):\d+/); // no stack traces
   });
 
+  it.each([
+    ['/resolve/demo/app:1.0?platform=linux/arm64'],
+    ['/platforms/demo/app:1.0'],
+    ['/favicon.svg'],
+    ['/'],
+  ])('HEAD %s answers as GET does, without a body', async (path) => {
+    const get = await call(`GET ${path}`);
+    const head = await call(`HEAD ${path}`);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('Content-Type')).toBe(get.headers.get('Content-Type'));
+    expect(await head.text()).toBe('');
+  });
+
+  it.each([
+    ['POST /resolve/demo/app:1.0', 'GET, HEAD'],
+    ['DELETE /platforms/demo/app:1.0', 'GET, HEAD'],
+    ['PUT /favicon.svg', 'GET, HEAD'],
+    ['POST /', 'GET, HEAD'],
+  ])('%s → 405 UNSUPPORTED with Allow: %s', async (line, allow) => {
+    const response = await call(line);
+    expect(response.status).toBe(405);
+    expect(response.headers.get('Allow')).toBe(allow);
+    expect((await errorOf(response)).code).toBe('UNSUPPORTED');
+  });
+
   it('405 says which methods are allowed', async () => {
     const response = await call('PUT /v2/demo/app/manifests/1.0');
     expect(response.headers.get('Allow')).toBe('GET, HEAD');

@@ -50,6 +50,16 @@ describe('GET /v2/<name>/tags/list through an origin', () => {
     expect(page.headers.get('Link')).toBe(`</v2/${h.name}/tags/list?n=2&last=2.0>; rel="next"`);
   });
 
+  it("keeps containerd's ns in the next page's link, so the next page lists the same repository", async () => {
+    const h = harness();
+    const page = await h.call(`GET /v2/${h.repository}/tags/list?ns=${REGISTRY}&n=1`);
+    expect(await page.json()).toEqual({ name: h.repository, tags: ['1.0'] });
+    const link = page.headers.get('Link');
+    expect(link).toBe(`</v2/${h.repository}/tags/list?ns=${encodeURIComponent(REGISTRY)}&n=1&last=1.0>; rel="next"`);
+    const next = await h.call(`GET ${/^<([^>]+)>/.exec(link!)![1]}`);
+    expect(await next.json()).toEqual({ name: h.repository, tags: ['1.10'] });
+  });
+
   it('answers NAME_UNKNOWN when the origin has no such repository', async () => {
     const h = pullThroughHarness({ edgeCache: true });
     const response = await h.call(`GET /v2/${h.name}/tags/list`);
